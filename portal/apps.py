@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class PortalConfig(AppConfig):
+    name = "portal"
+    verbose_name = "People and accounts"
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the receivers
+        from .permissions import grant_career_center_permissions
+
+        post_migrate.connect(grant_career_center_permissions, dispatch_uid="portal-career-center-perms")

@@ -1,0 +1,33 @@
+"""The Celery application: one worker command and one beat command in production."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+app = Celery("portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_serializer="json",
+    result_serializer="json",
+    accept_content=["json"],
+    task_ignore_result=True,
+    # A task is acknowledged only once it has finished, and a worker takes one at a time, so a
+    # worker that dies mid-task leaves it for another; tasks are idempotent for that reason.
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_soft_time_limit=60,
+    task_time_limit=90,
+    broker_connection_retry_on_startup=True,
+    timezone="America/New_York",
+    # Periodic jobs scan the database for what is due; the schedule is static, in code.
+    beat_schedule={
+        "outbox-sweep": {
+            "task": "portal.tasks.outbox_sweep_task",
+            "schedule": 120.0,
+        },
+    },
+)
+app.autodiscover_tasks()

@@ -1,0 +1,148 @@
+"""The email outbox: every email is a row written with the change that causes it.
+
+``outbox_enqueue`` renders and stores the email inside the caller's transaction and hands it
+to Celery only after commit, so a rolled-back change sends nothing and a Redis or worker
+outage delays mail without losing it (``outbox_sweep`` re-queues what is left). Delivery
+claims the row with a conditional update, so a task that runs twice sends once.
+"""
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+Status = OutboundEmail.Status
+
+
+def _object_key(obj):
+    if isinstance(obj, models.Model):
+        return f"{obj._meta.label_lower}:{obj.pk}"
+    return str(obj)
+
+
+def render_email(template, context):
+    """Render ``emails/<template>-subject.txt``, ``-body.txt`` and ``-body.html``."""
+    ctx = {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME, **context}
+    subject = " ".join(render_to_string(f"emails/{template}-subject.txt", ctx).split())
+    text = render_to_string(f"emails/{template}-body.txt", ctx).strip() + "\n"
+    html = render_to_string(f"emails/{template}-body.html", ctx)
+    return subject, text, html
+
+
+def outbox_enqueue(*, kind, obj, recipient, template, context):
+    """Queue one email from templates; returns the row, or None if this event already mailed
+    this recipient."""
+    subject, text, html = render_email(template, context)
+    return outbox_store(
+        kind=kind, object_key=_object_key(obj), recipient=recipient, subject=subject, body_text=text, body_html=html
+    )
+
+
+def outbox_store(*, kind, object_key, recipient, subject, body_text, body_html=""):
+    email, created = OutboundEmail.objects.get_or_create(
+        kind=kind,
+        object_key=object_key,
+        recipient=recipient.strip().lower(),
+        defaults={"subject": subject[:255], "body_text": body_text, "body_html": body_html},
+    )
+    if not created:
+        return None
+    from .tasks import send_outbound_email
+
+    transaction.on_commit(lambda: send_outbound_email.delay(email.pk))
+    return email
+
+
+def is_transient(exc):
+    """Errors worth another try later: the server or the network, not the message."""
+    if isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)):
+        return True
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    return isinstance(exc, (ConnectionError, TimeoutError, OSError))
+
+
+def backoff_seconds(attempts):
+    # 30 s, 1 min, 2 min, ... capped at 30 min: always below the broker's visibility timeout.
+    return min(30 * 2 ** max(attempts - 1, 0), 1800)
+
+
+class Delivery:
+    SENT = "sent"
+    SKIPPED = "skipped"
+    RETRY = "retry"
+    FAILED = "failed"
+
+
+def outbox_deliver(*, email_id):
+    """Send one queued email. Returns a ``Delivery`` outcome and, for RETRY, the delay."""
+    now = timezone.now()
+    claimed = OutboundEmail.objects.filter(pk=email_id, status=Status.PENDING, next_attempt_at__lte=now).update(
+        status=Status.SENDING,
+        attempts=F("attempts") + 1,
+        claimed_until=now + timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS),
+    )
+    if not claimed:
+        return Delivery.SKIPPED, None
+    email = OutboundEmail.objects.get(pk=email_id)
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.recipient],
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    try:
+        message.send()
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
+        error = f"{type(exc).__name__}: {exc}"[:1000]
+        if is_transient(exc) and email.attempts < settings.OUTBOX_MAX_ATTEMPTS:
+            delay = backoff_seconds(email.attempts)
+            OutboundEmail.objects.filter(pk=email.pk).update(
+                status=Status.PENDING,
+                last_error=error,
+                claimed_until=None,
+                next_attempt_at=timezone.now() + timedelta(seconds=delay),
+            )
+            logger.warning("Email %s (%s) failed, retrying in %ss: %s", email.pk, email.kind, delay, type(exc).__name__)
+            return Delivery.RETRY, delay
+        OutboundEmail.objects.filter(pk=email.pk).update(status=Status.FAILED, last_error=error, claimed_until=None)
+        logger.error("Email %s (%s) failed for good: %s", email.pk, email.kind, type(exc).__name__)
+        return Delivery.FAILED, None
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=Status.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
+    )
+    return Delivery.SENT, None
+
+
+def outbox_due(*, grace=timedelta(minutes=1)):
+    """Rows that should have gone by now: pending past their time, or claimed by a worker that
+    never finished."""
+    now = timezone.now()
+    OutboundEmail.objects.filter(status=Status.SENDING, claimed_until__lt=now).update(
+        status=Status.PENDING, claimed_until=None
+    )
+    return OutboundEmail.objects.filter(Q(status=Status.PENDING) & Q(next_attempt_at__lte=now - grace))
+
+
+def outbox_sweep(*, limit=500):
+    """Hand every overdue row to Celery again; delivery's claim makes a duplicate harmless."""
+    from .tasks import send_outbound_email
+
+    ids = list(outbox_due().order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+    for pk in ids:
+        send_outbound_email.delay(pk)
+    return len(ids)

@@ -1,0 +1,41 @@
+"""The "Career center" staff group and what it may do in the admin.
+
+The group itself comes from a data migration; its permissions are granted after every
+migrate, because permissions for models added by later migrations exist only then.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+CAREER_CENTER_GROUP = "Career center"
+
+# app_label -> {model name: actions}. Later features add their models here.
+CAREER_CENTER_PERMISSIONS = {
+    "portal": {
+        "user": ["view", "change"],
+        "skill": ["view", "add", "change", "delete"],
+        "learningresource": ["view", "add", "change", "delete"],
+        "outboundemail": ["view", "change"],
+    },
+}
+
+
+def grant_career_center_permissions(**kwargs):
+    group = Group.objects.filter(name=CAREER_CENTER_GROUP).first()
+    if group is None:
+        return
+    wanted = [
+        f"{action}_{model}"
+        for models in CAREER_CENTER_PERMISSIONS.values()
+        for model, actions in models.items()
+        for action in actions
+    ]
+    perms = Permission.objects.filter(
+        content_type__app_label__in=CAREER_CENTER_PERMISSIONS.keys(), codename__in=wanted
+    ).select_related("content_type")
+    group.permissions.add(
+        *[
+            p
+            for p in perms
+            if p.codename.split("_", 1)[1] in CAREER_CENTER_PERMISSIONS.get(p.content_type.app_label, {})
+        ]
+    )

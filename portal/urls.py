@@ -1,0 +1,30 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+# The Django admin signs in through allauth, so its rate limits and verification apply there too.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Career center"
+admin.site.site_title = "Micro-Internships Portal admin"
+admin.site.index_title = "Career center tools"
+
+portal_patterns = [
+    path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+]
+
+urlpatterns = [
+    path("", include((portal_patterns, "portal"))),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/signup/", views.PortalSignupView.as_view(), name="account_signup"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("opportunities.urls")),
+    path("", include("payroll.urls")),
+    path("", include("applications.urls")),
+]
+
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

@@ -1,0 +1,95 @@
+"""Shared fixtures: the named people of every test, and Celery run in-process."""
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+
+from portal.celery import app as celery_app
+from portal.permissions import CAREER_CENTER_GROUP
+
+from .factories import PASSWORD, EmployerFactory, StaffFactory, StudentFactory
+
+# Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make
+# around it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.SITE_URL = "http://testserver"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # Rate-limit counters must not leak from one test into the next.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_eager():
+    """Tasks run inline in tests; the worker test turns this off for itself."""
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media", "base_url": None},
+        },
+    }
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def alice(db):
+    """A student."""
+    return StudentFactory(email="alice@example.edu", first_name="Alice", last_name="Adams")
+
+
+@pytest.fixture
+def bob(db):
+    """Another student."""
+    return StudentFactory(email="bob@example.edu", first_name="Bob", last_name="Brown")
+
+
+@pytest.fixture
+def carol(db):
+    """An employer."""
+    return EmployerFactory(email="carol@acme.example", first_name="Carol", last_name="Chen")
+
+
+@pytest.fixture
+def dave(db):
+    """Another employer, at another organization."""
+    return EmployerFactory(email="dave@globex.example", first_name="Dave", last_name="Diaz")
+
+
+@pytest.fixture
+def sid(db):
+    """Career center staff."""
+    user = StaffFactory(email="sid@career.example.edu", first_name="Sid", last_name="Singh")
+    user.groups.add(Group.objects.get(name=CAREER_CENTER_GROUP))
+    return user
+
+
+def require(condition, reason):
+    """Skip a test whose service is missing on a laptop; in CI (CI=true) every test must run."""
+    if condition:
+        return
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"Required in CI: {reason}")
+    pytest.skip(reason)

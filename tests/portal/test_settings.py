@@ -1,0 +1,71 @@
+"""Production settings, checked in a fresh interpreter as a deployment would load them."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "p" * 20 + "-production-secret-key-with-enough-entropy-1234567890",
+    "ALLOWED_HOSTS": "portal.example.edu",
+    "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+    "DATABASE_URL": "sqlite:///:memory:",
+}
+
+
+def manage(*args, env):
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and not k.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_production_variables():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_uses_compressed_manifest_static_files():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.STORAGES['staticfiles']['BACKEND'])",
+        env=PRODUCTION,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+def test_missing_secret_key_is_named():
+    env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is false" in result.stderr
+
+
+def test_missing_encryption_keys_are_named():
+    env = {k: v for k, v in PRODUCTION.items() if k != "FIELD_ENCRYPTION_KEYS"}
+    result = manage("check", env=env)
+    assert "FIELD_ENCRYPTION_KEYS must be set when DEBUG is false" in result.stderr
+
+
+def test_missing_allowed_hosts_are_named():
+    env = {k: v for k, v in PRODUCTION.items() if k != "ALLOWED_HOSTS"}
+    result = manage("check", env=env)
+    assert "ALLOWED_HOSTS must be set when DEBUG is false" in result.stderr
+
+
+def test_seed_demo_refuses_in_production():
+    result = manage("seed_demo", env=PRODUCTION)
+    assert result.returncode != 0
+    assert "refuses to run when DEBUG is false" in result.stderr
