@@ -138,3 +138,13 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.kind} to {self.recipient}"
+
+
+class StudentProfile(models.Model):
+    """A student's profile; the fields beyond identity and skills come with the profile page."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="student_profile")
+    skills = models.ManyToManyField(Skill, blank=True, related_name="students")
+
+    def __str__(self):
+        return f"Profile of {self.user}"
