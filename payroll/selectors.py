@@ -1,16 +1,31 @@
-from django.db import models
+from django.utils import timezone
+
+from .models import ContractorRecord, ItinStatus
+
+__all__ = ["ItinStatus", "contractor_record_for", "itin_status", "records_sharing_tin"]
 
 
-class ItinStatus(models.TextChoices):
-    VALID = "valid", "Valid"
-    EXPIRING = "expiring", "Expiring this year"
-    EXPIRED = "expired", "Expired"
-    NONE = "none", "No ITIN on file"
+def contractor_record_for(student):
+    """The student's own record, or None: the only way pages reach a record."""
+    if student is None or not student.is_authenticated:
+        return None
+    return ContractorRecord.objects.filter(student=student).first()
 
 
-def itin_status(student):
-    """The ITIN route of the eligibility gate asks payroll this.
+def itin_status(student, *, today=None):
+    """The ITIN route of the eligibility gate asks payroll this: valid, expiring (in its last
+    year: still valid, with a warning), expired, or none (no ITIN on file)."""
+    record = contractor_record_for(student)
+    if record is None:
+        return ItinStatus.NONE
+    return record.itin_status(today or timezone.localdate())
 
-    Until contractor records exist nobody has an ITIN on file.
-    """
-    return ItinStatus.NONE
+
+def records_sharing_tin(digits, *, exclude=None):
+    """Records holding this taxpayer id, found by keyed hash (under every configured key)."""
+    from .crypto import blind_index_candidates
+
+    qs = ContractorRecord.objects.filter(tin_hash__in=blind_index_candidates(digits))
+    if exclude is not None and exclude.pk:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs

@@ -1,3 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "payroll"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("payroll/", views.home, name="home"),
+    path("payroll/edit/", views.edit, name="edit"),
+]

@@ -16,6 +16,10 @@ CAREER_CENTER_PERMISSIONS = {
         "learningresource": ["view", "add", "change", "delete"],
         "outboundemail": ["view", "change"],
     },
+    # Contractor records are never added or deleted by staff (tax law keeps them).
+    "payroll": {
+        "contractorrecord": ["view", "change"],
+    },
 }
 
 

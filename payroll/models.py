@@ -1,0 +1,212 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from . import crypto
+from .fields import EncryptedTextField
+from .validators import ITIN_FIRST_YEAR, ITIN_UNRENEWED_CUTOFF_YEAR, itin_expiry
+
+US_STATES = [
+    ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"), ("CA", "California"),
+    ("CO", "Colorado"), ("CT", "Connecticut"), ("DE", "Delaware"), ("DC", "District of Columbia"),
+    ("FL", "Florida"), ("GA", "Georgia"), ("HI", "Hawaii"), ("ID", "Idaho"), ("IL", "Illinois"),
+    ("IN", "Indiana"), ("IA", "Iowa"), ("KS", "Kansas"), ("KY", "Kentucky"), ("LA", "Louisiana"),
+    ("ME", "Maine"), ("MD", "Maryland"), ("MA", "Massachusetts"), ("MI", "Michigan"), ("MN", "Minnesota"),
+    ("MS", "Mississippi"), ("MO", "Missouri"), ("MT", "Montana"), ("NE", "Nebraska"), ("NV", "Nevada"),
+    ("NH", "New Hampshire"), ("NJ", "New Jersey"), ("NM", "New Mexico"), ("NY", "New York"),
+    ("NC", "North Carolina"), ("ND", "North Dakota"), ("OH", "Ohio"), ("OK", "Oklahoma"), ("OR", "Oregon"),
+    ("PA", "Pennsylvania"), ("RI", "Rhode Island"), ("SC", "South Carolina"), ("SD", "South Dakota"),
+    ("TN", "Tennessee"), ("TX", "Texas"), ("UT", "Utah"), ("VT", "Vermont"), ("VA", "Virginia"),
+    ("WA", "Washington"), ("WV", "West Virginia"), ("WI", "Wisconsin"), ("WY", "Wyoming"),
+    ("AS", "American Samoa"), ("GU", "Guam"), ("MP", "Northern Mariana Islands"), ("PR", "Puerto Rico"),
+    ("VI", "U.S. Virgin Islands"), ("AA", "Armed Forces Americas"), ("AE", "Armed Forces Europe"),
+    ("AP", "Armed Forces Pacific"),
+]  # fmt: skip
+
+
+# Which wording of the W-9 style statements a record was signed with.
+CERTIFICATION_VERSION = "w9-2024"
+
+
+class ItinStatus(models.TextChoices):
+    VALID = "valid", "Valid"
+    EXPIRING = "expiring", "Expiring this year"
+    EXPIRED = "expired", "Expired"
+    NONE = "none", "No ITIN on file"
+
+
+def itin_status_on(*, issued_year, last_used_year, today):
+    """Valid, expiring (in the ITIN's last calendar year) or expired, on ``today``."""
+    if issued_year is None:
+        return ItinStatus.NONE
+    expires_on = itin_expiry(issued_year=issued_year, last_used_year=last_used_year)
+    if expires_on is None or today > expires_on:
+        return ItinStatus.EXPIRED
+    if today.year == expires_on.year:
+        return ItinStatus.EXPIRING
+    return ItinStatus.VALID
+
+
+_YEAR_VALIDATORS = [MinValueValidator(ITIN_FIRST_YEAR), MaxValueValidator(2100)]
+
+
+class ContractorRecord(models.Model):
+    """A student's payroll sign-up: who they are for tax purposes and how they are paid.
+
+    The taxpayer id and account number are encrypted; ``*_last4`` is what pages show and
+    ``tin_hash`` (a keyed hash) finds the same taxpayer id on another record. When the person
+    deletes their account the record stays, detached (``student`` empty), for tax reporting.
+    """
+
+    class TinType(models.TextChoices):
+        SSN = "ssn", "Social Security number (SSN)"
+        ITIN = "itin", "Individual Taxpayer Identification Number (ITIN)"
+
+    class PaymentMethod(models.TextChoices):
+        DIRECT_DEPOSIT = "direct_deposit", "Direct deposit to a U.S. bank account"
+        CHECK = "check", "Paper check mailed to my address"
+
+    class AccountType(models.TextChoices):
+        CHECKING = "checking", "Checking"
+        SAVINGS = "savings", "Savings"
+
+    class State(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        COMPLETE = "complete", "Complete"
+        NEEDS_ATTENTION = "needs_attention", "Needs attention"
+
+    student = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contractor_record",
+    )
+    legal_first_name = models.CharField("legal first name", max_length=100)
+    legal_last_name = models.CharField("legal last name", max_length=100)
+    address_line1 = models.CharField("street address", max_length=200)
+    address_line2 = models.CharField("apartment, suite, unit", max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2, choices=US_STATES)
+    zip_code = models.CharField(
+        "ZIP code",
+        max_length=10,
+        validators=[
+            RegexValidator(r"^\d{5}(-\d{4})?$", "Enter a ZIP code of five digits, or ZIP+4 such as 02139-4307.")
+        ],
+    )
+
+    tin_type = models.CharField("taxpayer id type", max_length=4, choices=TinType.choices)
+    tin = EncryptedTextField("taxpayer id")
+    tin_last4 = models.CharField("taxpayer id, last four", max_length=4)
+    tin_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    tin_updated_at = models.DateTimeField(null=True, blank=True)
+    itin_issued_year = models.PositiveSmallIntegerField(
+        "ITIN issued or last renewed in", null=True, blank=True, validators=_YEAR_VALIDATORS
+    )
+    itin_last_used_year = models.PositiveSmallIntegerField(
+        "ITIN last used on a federal return for tax year", null=True, blank=True, validators=_YEAR_VALIDATORS
+    )
+
+    payment_method = models.CharField(max_length=16, choices=PaymentMethod.choices)
+    routing_number = models.CharField(max_length=9, blank=True)
+    account_number = EncryptedTextField(blank=True)
+    account_last4 = models.CharField("account number, last four", max_length=4, blank=True)
+    account_type = models.CharField(max_length=8, choices=AccountType.choices, blank=True)
+    bank_updated_at = models.DateTimeField(null=True, blank=True)
+
+    certified_name = models.CharField("certification: typed name", max_length=201, blank=True)
+    certified_at = models.DateTimeField("certification: signed at", null=True, blank=True)
+    certified_ip = models.GenericIPAddressField("certification: IP address", null=True, blank=True)
+    certification_version = models.CharField(max_length=20, blank=True)
+
+    revision = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    detached_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # Keyed-hash columns and the encrypted field each is computed from: rotation recomputes them.
+    BLIND_INDEXES = {"tin_hash": "tin"}
+
+    # Staff edits are kept; the history never holds the numbers, not even encrypted (a change
+    # shows as a new last four and update time).
+    history = HistoricalRecords(excluded_fields=["tin", "tin_hash", "account_number"])
+
+    class Meta:
+        ordering = ["legal_last_name", "legal_first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(tin_type="itin") | models.Q(itin_issued_year__isnull=True),
+                name="payroll_itin_years_only_for_itin",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.legal_first_name} {self.legal_last_name}".strip() or f"Contractor record {self.pk}"
+
+    @property
+    def legal_name(self):
+        return f"{self.legal_first_name} {self.legal_last_name}".strip()
+
+    def set_tin(self, digits):
+        self.tin = digits
+        self.tin_last4 = digits[-4:]
+        self.tin_hash = crypto.blind_index(digits)
+
+    def set_account_number(self, digits):
+        self.account_number = digits
+        self.account_last4 = digits[-4:] if digits else ""
+
+    @property
+    def routing_last4(self):
+        return self.routing_number[-4:]
+
+    @property
+    def itin_expires_on(self):
+        if self.tin_type != self.TinType.ITIN:
+            return None
+        return itin_expiry(issued_year=self.itin_issued_year, last_used_year=self.itin_last_used_year)
+
+    @property
+    def itin_issued_before_cutoff(self):
+        return self.tin_type == self.TinType.ITIN and (self.itin_issued_year or 0) < ITIN_UNRENEWED_CUTOFF_YEAR
+
+    def itin_status(self, today=None):
+        if self.tin_type != self.TinType.ITIN:
+            return ItinStatus.NONE
+        return itin_status_on(
+            issued_year=self.itin_issued_year,
+            last_used_year=self.itin_last_used_year,
+            today=today or timezone.localdate(),
+        )
+
+    def missing(self):
+        """What a complete record still lacks, in words for the student and staff."""
+        gaps = []
+        if not (self.legal_first_name and self.legal_last_name):
+            gaps.append("legal name")
+        if not (self.address_line1 and self.city and self.state and self.zip_code):
+            gaps.append("mailing address")
+        if not (self.tin_type and self.tin_last4):
+            gaps.append("taxpayer id")
+        if self.tin_type == self.TinType.ITIN and not self.itin_issued_year:
+            gaps.append("year the ITIN was issued or renewed")
+        if self.payment_method == self.PaymentMethod.DIRECT_DEPOSIT:
+            if not (self.routing_number and self.account_last4 and self.account_type):
+                gaps.append("bank account")
+        elif self.payment_method != self.PaymentMethod.CHECK:
+            gaps.append("payment method")
+        if not (self.certified_at and self.certified_name):
+            gaps.append("certification")
+        return gaps
+
+    @property
+    def is_complete(self):
+        return not self.missing()
+
+    def state_on(self, today=None):
+        if not self.is_complete or self.itin_status(today) in (ItinStatus.EXPIRING, ItinStatus.EXPIRED):
+            return self.State.NEEDS_ATTENTION
+        return self.State.COMPLETE

@@ -1,0 +1,73 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .forms import CERTIFICATION_STATEMENTS, PayrollForm
+from .models import ContractorRecord, ItinStatus
+from .selectors import contractor_record_for
+from .services import PayrollError, contractor_save
+
+SECRET_POST_FIELDS = ("taxpayer_id", "routing_number", "account_number", "current_password")
+IRS_ITIN_URL = "https://www.irs.gov/individuals/individual-taxpayer-identification-number"
+
+
+def _student(request):
+    """Payroll sign-up is a student's own business: everyone else gets a 404."""
+    user = request.user
+    if not user.is_student or user.is_staff:
+        raise Http404("No payroll sign-up here.")
+    return user
+
+
+@never_cache
+@login_required
+@require_GET
+def home(request):
+    student = _student(request)
+    record = contractor_record_for(student)
+    state = record.state_on() if record else ContractorRecord.State.NOT_STARTED
+    return render(
+        request,
+        "payroll/home.html",
+        {
+            "record": record,
+            "state": state,
+            "states": ContractorRecord.State,
+            "itin_status": record.itin_status() if record else ItinStatus.NONE,
+            "itin_statuses": ItinStatus,
+            "irs_itin_url": IRS_ITIN_URL,
+        },
+    )
+
+
+@sensitive_post_parameters(*SECRET_POST_FIELDS)
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request):
+    student = _student(request)
+    record = contractor_record_for(student)
+    form = PayrollForm(request.POST or None, user=student, record=record)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contractor_save(student=student, data=form.cleaned_data, by=student, ip=request.META.get("REMOTE_ADDR"))
+        except PayrollError as error:
+            form.add_error(error.field, str(error))
+            form._ask_to_retype_secrets()
+        else:
+            messages.success(request, "Your payroll details are saved and signed.")
+            return redirect("payroll:home")
+    return render(
+        request,
+        "payroll/edit.html",
+        {
+            "form": form,
+            "record": record,
+            "statements": [form[name] for name in CERTIFICATION_STATEMENTS],
+            "irs_itin_url": IRS_ITIN_URL,
+        },
+    )
