@@ -307,4 +307,7 @@ class PayrollForm(forms.Form):
         for name in ("taxpayer_id", "routing_number", "account_number"):
             if (self.data.get(name) or "").strip():
                 field = self.fields[name]
-                field.help_text = f"{field.help_text} {SECRET_NOT_SHOWN}".strip()
+                if SECRET_NOT_SHOWN not in field.help_text:
+                    field.help_text = f"{field.help_text} {SECRET_NOT_SHOWN}".strip()
+                # The bound field copied the help text when the form was cleaned.
+                self[name].help_text = field.help_text
