@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -145,6 +146,17 @@ class ContractorRecord(models.Model):
 
     def __str__(self):
         return f"{self.legal_first_name} {self.legal_last_name}".strip() or f"Contractor record {self.pk}"
+
+    def clean(self):
+        # The check constraint says the same; forms that leave tin_type out (the admin's) skip it.
+        if self.tin_type != self.TinType.ITIN:
+            errors = {
+                name: "Only an ITIN has these years: leave it blank for an SSN."
+                for name in ("itin_issued_year", "itin_last_used_year")
+                if getattr(self, name) is not None
+            }
+            if errors:
+                raise ValidationError(errors)
 
     @property
     def legal_name(self):
