@@ -167,7 +167,7 @@ class PayrollForm(forms.Form):
         self.fields["taxpayer_id"].help_text = (
             f"On file: ending in {record.tin_last4}. Leave blank to keep it."
             if has_tin
-            else "Nine digits, for example 123-45-6789."
+            else "Nine digits; dashes are optional."
         )
         self.fields["account_number"].help_text = (
             f"On file: ending in {record.account_last4}. Leave blank to keep it." if has_account else "4 to 17 digits."

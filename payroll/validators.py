@@ -28,7 +28,7 @@ def normalize_tin(value):
     """Nine digits, written with or without dashes or spaces as 123-45-6789; else ValidationError."""
     value = (value or "").strip()
     if not _NINE_DIGITS.match(value):
-        raise ValidationError("Enter nine digits, for example 123-45-6789 (dashes are optional).", code="tin_format")
+        raise ValidationError("Enter nine digits (dashes are optional).", code="tin_format")
     return re.sub(r"\D", "", value)
 
 
