@@ -1,7 +1,7 @@
 """A complete payroll record for the demo student, with made-up numbers that pass the rules.
 
-123-45-6789 is the well-known sample number used in forms and documentation, and routing number 123456780 passes the ABA
-check digit; both are made up for the demo.
+123-45-6789 is the well-known sample number of forms and documentation; routing number
+123456780 passes the ABA check digit. Both are made up for the demo.
 """
 
 from django.utils import timezone
