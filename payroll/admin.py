@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -152,6 +153,16 @@ class ContractorRecordAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def revert_disabled(self, request, obj=None):
+        # A history row has no numbers: reverting would pair an old routing number or last four
+        # with today's account. Staff read the history; they do not roll it back.
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("Payroll records cannot be reverted from their history.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         # Tax law keeps these records; a person's account deletion detaches them instead.

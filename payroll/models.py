@@ -138,6 +138,13 @@ class ContractorRecord(models.Model):
     class Meta:
         ordering = ["legal_last_name", "legal_first_name"]
         constraints = [
+            # Backstop for ``contractor_save``'s duplicate check when two people save at once;
+            # detached records (deleted accounts) may share it.
+            models.UniqueConstraint(
+                fields=["tin_hash"],
+                condition=models.Q(student__isnull=False),
+                name="payroll_one_person_per_taxpayer_id",
+            ),
             models.CheckConstraint(
                 condition=models.Q(tin_type="itin") | models.Q(itin_issued_year__isnull=True),
                 name="payroll_itin_years_only_for_itin",
@@ -146,6 +153,16 @@ class ContractorRecord(models.Model):
 
     def __str__(self):
         return f"{self.legal_first_name} {self.legal_last_name}".strip() or f"Contractor record {self.pk}"
+
+    def save(self, *args, **kwargs):
+        # The derived columns always follow the numbers, whoever saves (a form, the admin).
+        self.tin_last4 = self.tin[-4:] if self.tin else ""
+        self.tin_hash = crypto.blind_index(self.tin) if self.tin else ""
+        self.account_last4 = self.account_number[-4:] if self.account_number else ""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and ({"tin", "account_number"} & set(update_fields)):
+            kwargs["update_fields"] = {*update_fields, "tin_last4", "tin_hash", "account_last4"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         # The check constraint says the same; forms that leave tin_type out (the admin's) skip it.

@@ -1,6 +1,6 @@
 """Every change to a contractor record goes through here."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -25,6 +25,9 @@ PLAIN_FIELDS = [
     "routing_number",
     "account_type",
 ]
+
+
+DUPLICATE_MESSAGE = "This taxpayer id is already on another account. Please contact the career center."
 
 
 class PayrollError(Exception):
@@ -59,9 +62,7 @@ def contractor_save(*, student, data, by, ip=None):
     if tin_digits:
         others = records_sharing_tin(tin_digits, exclude=record).filter(student__isnull=False)
         if others.exists():
-            raise DuplicateTaxpayerId(
-                "This taxpayer id is already on another account. Please contact the career center."
-            )
+            raise DuplicateTaxpayerId(DUPLICATE_MESSAGE)
 
     now = timezone.now()
     for name in PLAIN_FIELDS:
@@ -92,7 +93,13 @@ def contractor_save(*, student, data, by, ip=None):
     record.revision += 1
     record.updated_at = now
     record._history_user = by
-    record.save()
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        if tin_digits and records_sharing_tin(tin_digits, exclude=record).filter(student__isnull=False).exists():
+            raise DuplicateTaxpayerId(DUPLICATE_MESSAGE) from None
+        raise
 
     if created or changed:
         outbox_enqueue(

@@ -147,3 +147,15 @@ def test_people_outside_the_staff_group_cannot_open_the_admin(client, alice, car
         client.force_login(person)
         response = client.get(CHANGELIST)
         assert response.status_code == 302 and "login" in response.url
+
+
+def test_history_cannot_be_reverted(client, sid, records):
+    alice_record, _ = records
+    client.force_login(sid)
+    version = alice_record.history.last()
+    url = reverse("admin:payroll_contractorrecord_simple_history", args=[alice_record.pk, version.history_id])
+    html = client.get(url).content.decode()
+    assert "Revert" not in html
+    response = client.post(url, {"legal_first_name": "Mallory", "legal_last_name": "X", "_change_history": "1"})
+    assert response.status_code == 403
+    assert ContractorRecord.objects.get(pk=alice_record.pk).legal_first_name == "Alice"

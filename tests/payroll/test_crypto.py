@@ -108,3 +108,23 @@ def test_missing_keys_is_a_configuration_error(settings):
 def test_record_created_for_bob_is_independent(alice_record, bob):
     bob_record = save_record(bob, taxpayer_id="123-45-6789", account_number="5555")
     assert bob_record.tin_hash != alice_record.tin_hash
+
+
+def test_last_four_and_hash_always_follow_the_number(alice_record):
+    alice_record.tin = "123456789"
+    alice_record.save(update_fields=["tin"])
+    alice_record.refresh_from_db()
+    assert alice_record.tin_last4 == "6789" and alice_record.tin_hash == crypto.blind_index("123456789")
+
+
+def test_database_refuses_one_taxpayer_id_on_two_people(alice_record, bob):
+    from django.db import IntegrityError, transaction
+
+    other = ContractorRecord(
+        student=bob, legal_first_name="B", legal_last_name="B", tin_type="ssn", payment_method="check"
+    )
+    other.set_tin(SSN_DIGITS)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        other.save()
+    other.student = None  # a detached record (deleted account) may share it
+    other.save()

@@ -333,3 +333,24 @@ def test_exception_report_without_request_filter_would_show_values(alice):
     except RuntimeError:
         html = ExceptionReporter(request, *sys.exc_info()).get_traceback_html()
     assert SSN in html
+
+
+def test_duplicate_saved_at_the_same_moment_is_refused_by_the_database(alice_record, bob, monkeypatch):
+    """Two people saving the same number at once both pass the check; the constraint decides."""
+    from payroll import services
+    from payroll.forms import PayrollForm
+
+    real = services.records_sharing_tin
+    calls = []
+
+    def check_passes_once(*args, **kwargs):
+        calls.append(1)
+        result = real(*args, **kwargs)
+        return result.none() if len(calls) == 1 else result
+
+    monkeypatch.setattr(services, "records_sharing_tin", check_passes_once)
+    form = PayrollForm(form_data(bob), user=bob)
+    assert form.is_valid()
+    with pytest.raises(services.DuplicateTaxpayerId):
+        services.contractor_save(student=bob, data=form.cleaned_data, by=bob)
+    assert not ContractorRecord.objects.filter(student=bob).exists()
