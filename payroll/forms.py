@@ -55,6 +55,9 @@ def _year_field(label, help_text, required=False):
     )
 
 
+_MUST_TICK = {"required": "Tick this statement to sign. If it is not true for you, contact the career center."}
+
+
 def _name(value):
     return " ".join(value.split()).casefold()
 
@@ -124,10 +127,14 @@ class PayrollForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    certify_tin = forms.BooleanField(label=CERTIFICATION_STATEMENTS["certify_tin"])
-    certify_backup = forms.BooleanField(label=CERTIFICATION_STATEMENTS["certify_backup"])
-    certify_us_person = forms.BooleanField(label=CERTIFICATION_STATEMENTS["certify_us_person"])
-    certify_contractor = forms.BooleanField(label=CERTIFICATION_STATEMENTS["certify_contractor"])
+    certify_tin = forms.BooleanField(label=CERTIFICATION_STATEMENTS["certify_tin"], error_messages=_MUST_TICK)
+    certify_backup = forms.BooleanField(label=CERTIFICATION_STATEMENTS["certify_backup"], error_messages=_MUST_TICK)
+    certify_us_person = forms.BooleanField(
+        label=CERTIFICATION_STATEMENTS["certify_us_person"], error_messages=_MUST_TICK
+    )
+    certify_contractor = forms.BooleanField(
+        label=CERTIFICATION_STATEMENTS["certify_contractor"], error_messages=_MUST_TICK
+    )
     certified_name = forms.CharField(
         label="Type your legal name to sign",
         max_length=201,

@@ -145,7 +145,7 @@ def test_itin_sign_up_keeps_the_years(client, alice):
         ({"account_type": ""}, "account_type", "checking or savings"),
         ({"zip_code": "6270"}, "zip_code", "five digits"),
         ({"state": "XX"}, "state", "Select a valid choice"),
-        ({"certify_backup": ""}, "certify_backup", "This field is required"),
+        ({"certify_backup": ""}, "certify_backup", "Tick this statement to sign"),
         ({"certified_name": "Someone Else"}, "certified_name", "exactly as above: Alice Adams"),
     ],
 )
