@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -129,6 +130,7 @@ class StudentProfileAdmin(admin.ModelAdmin):
     list_filter = ["graduation_year", "status", ResumePresentFilter, EligibilityStateFilter, "updated_at"]
     search_fields = ["user__first_name", "user__last_name", "user__email", "program"]
     autocomplete_fields = ["skills"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = ["user", "resume_link", "resume_uploaded_at", "adult_attested_at", "created_at", "updated_at"]
     exclude = ["resume"]
 

@@ -3,7 +3,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from .models import Skill, StudentProfile, User, WorkEligibility, validate_linkedin_url
-from .uploads import JPEG, PDF, PNG, validate_upload
+from .uploads import EMPTY_FILE, JPEG, PDF, PNG, validate_upload
 
 
 class SignupForm(forms.Form):
@@ -57,6 +57,7 @@ class ProfileForm(forms.Form):
         label="Résumé (PDF)",
         required=False,
         widget=forms.FileInput(attrs={"accept": ".pdf,application/pdf"}),
+        error_messages={"empty": EMPTY_FILE},
     )
     linkedin_url = forms.URLField(
         label="LinkedIn URL",
@@ -141,6 +142,7 @@ class EligibilityForm(forms.Form):
         label="Authorization document",
         required=False,
         widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
+        error_messages={"empty": EMPTY_FILE},
     )
 
     def __init__(self, *args, max_document_bytes, **kwargs):

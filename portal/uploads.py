@@ -16,6 +16,7 @@ PNG = "png"
 EXTENSIONS = {"pdf": PDF, "jpg": JPEG, "jpeg": JPEG, "png": PNG}
 MAGIC = {PDF: (b"%PDF-",), JPEG: (b"\xff\xd8\xff",), PNG: (b"\x89PNG\r\n\x1a\n",)}
 LABELS = {PDF: "PDF", JPEG: "JPEG", PNG: "PNG"}
+EMPTY_FILE = "This file is empty. Choose the file again."
 
 
 def _kinds_label(kinds):
@@ -65,7 +66,7 @@ def validate_upload(upload, *, kinds, max_bytes):
     if kind not in kinds:
         raise ValidationError(f"Upload a {allowed} file (this one is not).", code="extension")
     if not upload.size:
-        raise ValidationError("This file is empty. Choose the file again.", code="empty")
+        raise ValidationError(EMPTY_FILE, code="empty")
     if upload.size > max_bytes:
         raise ValidationError(
             f"This file is {filesizeformat(upload.size)}; the limit is {filesizeformat(max_bytes)}.",
