@@ -16,6 +16,7 @@ from portal.services import (
     eligibility_remind_expiring,
 )
 from portal.tasks import eligibility_expiry_task
+from tests.downloads import read_download
 from tests.factories import StaffFactory, WorkEligibilityFactory, pdf_bytes, pdf_upload, png_bytes
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +149,7 @@ def test_document_is_served_to_owner_and_staff(client, alice, sid, pending_opt):
         assert response.status_code == 200
         assert response["Content-Disposition"].startswith("attachment")
         assert response["X-Content-Type-Options"] == "nosniff"
-        response.close()
+        read_download(response)
 
 
 def test_staff_open_the_document_from_the_admin(client, sid, carol, pending_opt):
@@ -157,7 +158,7 @@ def test_staff_open_the_document_from_the_admin(client, sid, carol, pending_opt)
     assert url in client.get(reverse("admin:portal_workeligibility_change", args=[pending_opt.pk])).content.decode()
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
-    response.close()
+    read_download(response)
     client.force_login(carol)
     assert client.get(url).status_code == 302  # to the admin login, never the file
 

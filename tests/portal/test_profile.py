@@ -3,6 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from portal.models import Skill, StudentProfile
+from tests.downloads import read_download
 from tests.factories import SkillFactory, StudentProfileFactory, pdf_bytes, pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -197,8 +198,7 @@ def test_resume_is_served_to_its_owner_as_an_attachment(client, alice, alices_re
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "application/pdf"
-    assert b"".join(response.streaming_content).startswith(b"%PDF-")
-    response.close()
+    assert read_download(response).startswith(b"%PDF-")
 
 
 def test_resume_is_served_to_career_center_staff(client, sid, alices_resume):
@@ -206,7 +206,7 @@ def test_resume_is_served_to_career_center_staff(client, sid, alices_resume):
     response = client.get(reverse("portal:resume-of", args=[alices_resume.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
-    response.close()
+    read_download(response)
 
 
 def test_staff_without_the_career_center_role_get_404(client, alices_resume):
