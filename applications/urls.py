@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "applications"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("eligibility/", views.eligibility, name="eligibility"),
+]

@@ -1,8 +1,22 @@
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import LearningResource, OutboundEmail, Skill, User
+from .models import LearningResource, OutboundEmail, Skill, StudentProfile, User, WorkEligibility
+from .services import TransitionNotAllowed, eligibility_approve, eligibility_reject
 
 
 @admin.register(User)
@@ -75,3 +89,213 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         for pk in ids:
             send_outbound_email.delay(pk)
         self.message_user(request, f"{len(ids)} email(s) queued again.", messages.SUCCESS)
+
+
+class ResumePresentFilter(admin.SimpleListFilter):
+    title = "résumé"
+    parameter_name = "resume"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Résumé on file"), ("no", "No résumé")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(resume="")
+        if self.value() == "no":
+            return queryset.filter(resume="")
+        return queryset
+
+
+class EligibilityStateFilter(admin.SimpleListFilter):
+    title = "eligibility"
+    parameter_name = "eligibility"
+
+    def lookups(self, request, model_admin):
+        return [*WorkEligibility.Status.choices, ("none", "Not declared")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        current = WorkEligibility.objects.filter(student=OuterRef("user"), is_current=True)
+        if value == "none":
+            return queryset.filter(~Exists(current))
+        return queryset.filter(Exists(current.filter(status=value)))
+
+
+@admin.register(StudentProfile)
+class StudentProfileAdmin(admin.ModelAdmin):
+    list_display = ["student", "email", "program", "graduation_term_display", "status", "has_resume", "updated_at"]
+    list_select_related = ["user"]
+    list_filter = ["graduation_year", "status", ResumePresentFilter, EligibilityStateFilter, "updated_at"]
+    search_fields = ["user__first_name", "user__last_name", "user__email", "program"]
+    autocomplete_fields = ["skills"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    readonly_fields = ["user", "resume_link", "resume_uploaded_at", "adult_attested_at", "created_at", "updated_at"]
+    exclude = ["resume"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="student", ordering="user__last_name")
+    def student(self, obj):
+        return obj.user.get_full_name()
+
+    @admin.display(description="email", ordering="user__email")
+    def email(self, obj):
+        return obj.user.email
+
+    @admin.display(description="graduation", ordering="graduation_year")
+    def graduation_term_display(self, obj):
+        return obj.graduation_term
+
+    @admin.display(description="résumé", boolean=True)
+    def has_resume(self, obj):
+        return bool(obj.resume)
+
+    @admin.display(description="résumé")
+    def resume_link(self, obj):
+        if not obj.resume:
+            return "—"
+        return format_html('<a href="{}">Download the résumé</a>', reverse("portal:resume-of", args=[obj.pk]))
+
+
+class ExpiringSoonFilter(admin.SimpleListFilter):
+    title = "authorization ends"
+    parameter_name = "ends"
+
+    def lookups(self, request, model_admin):
+        return [("soon", f"Within {settings.ELIGIBILITY_REMINDER_DAYS} days"), ("past", "Already ended")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "soon":
+            horizon = today + timedelta(days=settings.ELIGIBILITY_REMINDER_DAYS)
+            return queryset.filter(ends_on__gte=today, ends_on__lte=horizon)
+        if self.value() == "past":
+            return queryset.filter(ends_on__lt=today)
+        return queryset
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The student reads this in an email; say what to upload instead.",
+    )
+
+
+@admin.register(WorkEligibility)
+class WorkEligibilityAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "student",
+        "basis",
+        "status",
+        "starts_on",
+        "ends_on",
+        "created_at",
+        "is_current",
+        "reviewed_by",
+        "decided_at",
+    ]
+    list_select_related = ["student", "reviewed_by"]
+    list_filter = ["status", "basis", "is_current", ExpiringSoonFilter]
+    search_fields = ["student__email", "student__first_name", "student__last_name"]
+    date_hierarchy = "created_at"
+    actions = ["approve", "reject"]
+    fields = [
+        "student",
+        "basis",
+        "starts_on",
+        "ends_on",
+        "document_link",
+        "status",
+        "is_current",
+        "created_at",
+        "reviewed_by",
+        "decided_at",
+        "reason",
+        "reminded_at",
+    ]
+    # Decisions go through the actions (which log and email); the record itself is not edited.
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("student", "reviewed_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/document/",
+                self.admin_site.admin_view(self.document_view),
+                name="portal_workeligibility_document",
+            ),
+            *super().get_urls(),
+        ]
+
+    def document_view(self, request, pk):
+        from .views import _private_file_response
+
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        record = get_object_or_404(WorkEligibility, pk=pk)
+        if not record.document:
+            raise Http404
+        return _private_file_response(record.document, filename="work-authorization")
+
+    @admin.display(description="document")
+    def document_link(self, obj):
+        if not obj.document:
+            return "—"
+        url = reverse("admin:portal_workeligibility_document", args=[obj.pk])
+        return format_html('<a href="{}">Open the document</a>', url)
+
+    @admin.action(description="Approve the selected pending declarations", permissions=["change"])
+    def approve(self, request, queryset):
+        done, refused = 0, []
+        for record in queryset:
+            try:
+                eligibility_approve(record=record, by=request.user)
+                done += 1
+            except TransitionNotAllowed as error:
+                refused.append(f"{record.student}: {error}")
+        if done:
+            self.message_user(request, f"{done} declaration(s) verified; the students are emailed.", messages.SUCCESS)
+        for message in refused:
+            self.message_user(request, message, messages.WARNING)
+
+    @admin.action(description="Reject the selected pending declarations (asks for a reason)", permissions=["change"])
+    def reject(self, request, queryset):
+        form = RejectForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            done, refused = 0, []
+            for record in queryset:
+                try:
+                    eligibility_reject(record=record, by=request.user, reason=form.cleaned_data["reason"])
+                    done += 1
+                except TransitionNotAllowed as error:
+                    refused.append(f"{record.student}: {error}")
+            if done:
+                self.message_user(
+                    request, f"{done} declaration(s) rejected; the students are emailed.", messages.SUCCESS
+                )
+            for message in refused:
+                self.message_user(request, message, messages.WARNING)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/portal/workeligibility/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Reject declarations",
+                "opts": self.model._meta,
+                "records": queryset,
+                "form": form,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )

@@ -28,6 +28,11 @@ app.conf.update(
             "task": "portal.tasks.outbox_sweep_task",
             "schedule": 120.0,
         },
+        # Hourly rather than daily: a missed beat costs an hour, and the job is idempotent.
+        "eligibility-expiry": {
+            "task": "portal.tasks.eligibility_expiry_task",
+            "schedule": 3600.0,
+        },
     },
 )
 app.autodiscover_tasks()

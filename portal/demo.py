@@ -1,19 +1,56 @@
-"""Demo people and the skill vocabulary."""
+"""Demo people, the skill vocabulary, student profiles and work-eligibility records."""
 
+import io
 import os
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import LearningResource, Skill, User
+from .models import LearningResource, Skill, StudentProfile, User, WorkEligibility
 from .permissions import CAREER_CENTER_GROUP
+from .services import eligibility_approve, eligibility_declare
 
 DEMO_PEOPLE = [
     ("student@demo.test", User.Role.STUDENT, "Sam", "Rivera", False),
     ("employer@demo.test", User.Role.EMPLOYER, "Erin", "Brooks", False),
     ("staff@demo.test", User.Role.STAFF, "Casey", "Nguyen", True),
+    ("opt@demo.test", User.Role.STUDENT, "Priya", "Raman", False),
+    ("j1@demo.test", User.Role.STUDENT, "Jonas", "Weber", False),
 ]
+
+PROFILES = {
+    "student@demo.test": {
+        "program": "B.S. Business Analytics",
+        "graduation_season": StudentProfile.Season.SPRING,
+        "graduation_year": 2027,
+        "status": StudentProfile.Status.CURRENT,
+        "linkedin_url": "https://www.linkedin.com/in/sam-rivera-demo",
+        "bio": "Analytics student who likes turning messy spreadsheets into clear answers. "
+        "Tutor at the writing center; happiest on small teams with a deadline.",
+        "skills": ["communication", "problem-solving", "microsoft-excel", "data-analysis", "sql"],
+    },
+    "opt@demo.test": {
+        "program": "M.S. Computer Science",
+        "graduation_season": StudentProfile.Season.FALL,
+        "graduation_year": 2025,
+        "status": StudentProfile.Status.RECENT_GRADUATE,
+        "linkedin_url": "https://www.linkedin.com/in/priya-raman-demo",
+        "bio": "Recent graduate on OPT; backend and data work in Python.",
+        "skills": ["teamwork", "python", "sql"],
+    },
+    "j1@demo.test": {
+        "program": "Exchange: Environmental Engineering",
+        "graduation_season": StudentProfile.Season.SUMMER,
+        "graduation_year": 2026,
+        "status": StudentProfile.Status.CURRENT,
+        "bio": "Exchange student from Germany interested in sustainability research.",
+        "skills": ["adaptability", "market-research"],
+    },
+}
 
 SKILLS = {
     Skill.Kind.CORE: ["Communication", "Problem-solving", "Adaptability", "Teamwork", "Time management"],
@@ -65,4 +102,55 @@ def seed(out):
                     "provider": "LinkedIn Learning (free with a public library card)",
                 },
             )
-    out.write(f"  people: {len(DEMO_PEOPLE)}, skills: {Skill.objects.count()}")
+    for email, fields in PROFILES.items():
+        seed_profile(User.objects.get(email=email), **fields)
+    seed_eligibility()
+    out.write(f"  people: {len(DEMO_PEOPLE)}, skills: {Skill.objects.count()}, profiles: {len(PROFILES)}")
+    out.write("  also students opt@demo.test (F-1 OPT, verified) and j1@demo.test (J-1, waiting for review)")
+
+
+def tiny_pdf(title):
+    """A one-page PDF made in code, so the demo needs no binary files."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=612, height=792)
+    writer.add_metadata({"/Title": title})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def seed_profile(user, *, skills, **fields):
+    profile, _ = StudentProfile.objects.update_or_create(
+        user=user, defaults={**fields, "adult_attested_at": timezone.now()}
+    )
+    profile.skills.set(Skill.objects.filter(slug__in=skills))
+    if not profile.resume or not profile.resume.storage.exists(profile.resume.name):
+        profile.resume.save("resume.pdf", ContentFile(tiny_pdf(f"Résumé of {user.get_full_name()}")), save=False)
+        profile.resume_uploaded_at = timezone.now()
+        profile.save(update_fields=["resume", "resume_uploaded_at"])
+
+
+def seed_eligibility():
+    today = timezone.localdate()
+    staff = User.objects.get(email="staff@demo.test")
+    opt = User.objects.get(email="opt@demo.test")
+    if not WorkEligibility.objects.filter(student=opt, is_current=True).exists():
+        record = eligibility_declare(
+            student=opt,
+            basis=WorkEligibility.Basis.F1_OPT,
+            starts_on=today - timedelta(days=30),
+            ends_on=today + timedelta(days=300),
+            document=ContentFile(tiny_pdf("OPT EAD card (demo)"), name="ead.pdf"),
+        )
+        eligibility_approve(record=record, by=staff)
+    j1 = User.objects.get(email="j1@demo.test")
+    if not WorkEligibility.objects.filter(student=j1, is_current=True).exists():
+        eligibility_declare(
+            student=j1,
+            basis=WorkEligibility.Basis.J1_ACADEMIC_TRAINING,
+            starts_on=today + timedelta(days=7),
+            ends_on=today + timedelta(days=180),
+            document=ContentFile(tiny_pdf("Academic training letter (demo)"), name="ds2019.pdf"),
+        )

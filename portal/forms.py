@@ -1,6 +1,9 @@
 from django import forms
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 
-from .models import User
+from .models import Skill, StudentProfile, User, WorkEligibility, validate_linkedin_url
+from .uploads import EMPTY_FILE, JPEG, PDF, PNG, validate_upload
 
 
 class SignupForm(forms.Form):
@@ -25,3 +28,169 @@ class SignupForm(forms.Form):
     def signup(self, request, user):
         # The role is set in AccountAdapter.save_user, before the first save.
         pass
+
+
+class SkillChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class ProfileForm(forms.Form):
+    """The student's profile. Nothing but the name is required: the completeness meter says
+    what is still missing, so a student can save and come back."""
+
+    first_name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    program = forms.CharField(
+        label="Program or major", max_length=200, required=False, help_text="For example: B.S. Biology."
+    )
+    graduation_season = forms.ChoiceField(
+        label="Graduation term", choices=[("", "Season")] + StudentProfile.Season.choices, required=False
+    )
+    graduation_year = forms.IntegerField(label="Graduation year", required=False, min_value=1950, max_value=2100)
+    status = forms.ChoiceField(
+        choices=StudentProfile.Status.choices, required=False, widget=forms.RadioSelect, label="I am a"
+    )
+    resume = forms.FileField(
+        label="Résumé (PDF)",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ".pdf,application/pdf"}),
+        error_messages={"empty": EMPTY_FILE},
+    )
+    linkedin_url = forms.URLField(
+        label="LinkedIn URL",
+        required=False,
+        assume_scheme="https",
+        validators=[validate_linkedin_url],
+        help_text="Your public profile address, like https://www.linkedin.com/in/your-name.",
+    )
+    core_skills = SkillChoiceField(queryset=Skill.objects.none(), required=False, label="Core competencies")
+    technical_skills = SkillChoiceField(queryset=Skill.objects.none(), required=False, label="Technical skills")
+    bio = forms.CharField(
+        label="Short bio",
+        required=False,
+        max_length=StudentProfile.BIO_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5, "data-counter": "bio-count"}),
+    )
+    is_adult = forms.BooleanField(label="I am 18 or older", required=False)
+
+    def __init__(self, *args, max_resume_bytes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_resume_bytes = max_resume_bytes
+        self.fields["resume"].help_text = f"PDF only, up to {filesizeformat(max_resume_bytes)}."
+        self.fields["bio"].help_text = f"Up to {StudentProfile.BIO_MAX_LENGTH} characters."
+        skills = list(Skill.objects.all())
+        self.fields["core_skills"].queryset = Skill.objects.filter(kind=Skill.Kind.CORE)
+        self.fields["technical_skills"].queryset = Skill.objects.filter(kind=Skill.Kind.TECHNICAL)
+        self.fields["core_skills"].choices = [(s.pk, s.name) for s in skills if s.kind == Skill.Kind.CORE]
+        self.fields["technical_skills"].choices = [(s.pk, s.name) for s in skills if s.kind == Skill.Kind.TECHNICAL]
+
+    @classmethod
+    def initial_for(cls, profile):
+        skills = list(profile.skills.all()) if profile.pk else []
+        return {
+            "first_name": profile.user.first_name,
+            "last_name": profile.user.last_name,
+            "program": profile.program,
+            "graduation_season": profile.graduation_season,
+            "graduation_year": profile.graduation_year,
+            "status": profile.status,
+            "linkedin_url": profile.linkedin_url,
+            "core_skills": [s.pk for s in skills if s.kind == Skill.Kind.CORE],
+            "technical_skills": [s.pk for s in skills if s.kind == Skill.Kind.TECHNICAL],
+            "bio": profile.bio,
+            "is_adult": bool(profile.adult_attested_at),
+        }
+
+    def clean_resume(self):
+        resume = self.cleaned_data.get("resume")
+        if resume:
+            validate_upload(resume, kinds=[PDF], max_bytes=self.max_resume_bytes)
+        return resume
+
+    def clean_bio(self):
+        return self.cleaned_data["bio"].replace("\r\n", "\n").strip()
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("graduation_season")) != bool(data.get("graduation_year")) and not self.has_error(
+            "graduation_year"
+        ):
+            self.add_error("graduation_year", "Give both the season and the year of your graduation.")
+        return data
+
+
+class EligibilityForm(forms.Form):
+    basis = forms.ChoiceField(
+        label="Which of these describes you?", choices=WorkEligibility.Basis.choices, widget=forms.RadioSelect
+    )
+    starts_on = forms.DateField(
+        label="Authorized from",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="F-1 and J-1: the first day of your CPT, OPT or academic training.",
+    )
+    ends_on = forms.DateField(
+        label="Authorized until",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="F-1 and J-1: the last day of your authorization. EAD: the expiry date on the card.",
+    )
+    document = forms.FileField(
+        label="Authorization document",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
+        error_messages={"empty": EMPTY_FILE},
+    )
+
+    def __init__(self, *args, max_document_bytes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_document_bytes = max_document_bytes
+        self.fields["document"].help_text = (
+            "F-1: your I-20 with the CPT or OPT endorsement, or your OPT EAD card. J-1: your DS-2019 or "
+            "academic training letter. EAD: the card, both sides. PDF, JPEG or PNG, up to "
+            f"{filesizeformat(max_document_bytes)}."
+        )
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if document:
+            validate_upload(document, kinds=[PDF, JPEG, PNG], max_bytes=self.max_document_bytes)
+        return document
+
+    def clean(self):
+        data = super().clean()
+        basis = data.get("basis")
+        if not basis:
+            return data
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if basis in WorkEligibility.DATED_BASES and not starts_on and not self.has_error("starts_on"):
+            self.add_error("starts_on", "Give the first day of your authorization.")
+        if basis in WorkEligibility.DOCUMENT_BASES:
+            if not ends_on and not self.has_error("ends_on"):
+                self.add_error("ends_on", "Give the last day of your authorization (the expiry date).")
+            elif ends_on and ends_on < timezone.localdate():
+                self.add_error("ends_on", "This date has passed; declare an authorization that is still valid.")
+            if starts_on and ends_on and starts_on > ends_on:
+                self.add_error("ends_on", "The end date must be after the start date.")
+            if not data.get("document") and not self.has_error("document"):
+                self.add_error("document", "Upload your authorization document.")
+        return data
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password

@@ -1,6 +1,11 @@
+import uuid
+from urllib.parse import urlsplit
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class UserManager(BaseUserManager):
@@ -140,11 +145,189 @@ class OutboundEmail(models.Model):
         return f"{self.kind} to {self.recipient}"
 
 
+def _private_name(folder, filename):
+    """A random stored name: the person's own file name never reaches the disk or a URL."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    extension = {"jpeg": "jpg"}.get(extension, extension)
+    return f"{folder}/{uuid.uuid4().hex}.{extension}"
+
+
+def resume_upload_to(instance, filename):
+    return _private_name("resumes", filename)
+
+
+def eligibility_document_upload_to(instance, filename):
+    return _private_name("eligibility", filename)
+
+
+def validate_linkedin_url(value):
+    parts = urlsplit(value)
+    host = (parts.hostname or "").lower()
+    path = parts.path.strip("/").split("/")
+    if (
+        parts.scheme not in ("http", "https")
+        or not (host == "linkedin.com" or host.endswith(".linkedin.com"))
+        or len(path) < 2
+        or path[0] != "in"
+        or not path[1]
+    ):
+        raise ValidationError(
+            "Enter your LinkedIn profile address, like https://www.linkedin.com/in/your-name.", code="linkedin"
+        )
+
+
+class StudentProfileQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Profiles (and their résumés) this person may see: their own, or all for career center
+        staff. Employers gain access through applications, in a later feature."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff and user.has_perm("portal.view_studentprofile"):
+            return self
+        return self.filter(user=user)
+
+
 class StudentProfile(models.Model):
-    """A student's profile; the fields beyond identity and skills come with the profile page."""
+    """A student's profile: what employers read next to an application."""
+
+    BIO_MAX_LENGTH = 600
+    COMPLETENESS_ITEMS = 10  # the checks in missing()
+
+    class Season(models.TextChoices):
+        SPRING = "spring", "Spring"
+        SUMMER = "summer", "Summer"
+        FALL = "fall", "Fall"
+        WINTER = "winter", "Winter"
+
+    class Status(models.TextChoices):
+        CURRENT = "current", "Current student"
+        RECENT_GRADUATE = "recent_graduate", "Recent graduate"
+        ALUMNUS = "alumnus", "Alumnus"
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="student_profile")
+    program = models.CharField("program or major", max_length=200, blank=True)
+    graduation_season = models.CharField(max_length=8, choices=Season.choices, blank=True)
+    graduation_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    resume = models.FileField("résumé", upload_to=resume_upload_to, blank=True, max_length=200)
+    resume_uploaded_at = models.DateTimeField(null=True, blank=True)
+    linkedin_url = models.URLField("LinkedIn URL", blank=True, validators=[validate_linkedin_url])
     skills = models.ManyToManyField(Skill, blank=True, related_name="students")
+    bio = models.TextField("short bio", max_length=BIO_MAX_LENGTH, blank=True)
+    adult_attested_at = models.DateTimeField("attested 18 or older at", null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StudentProfileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name", "user__email"]
 
     def __str__(self):
         return f"Profile of {self.user}"
+
+    @property
+    def graduation_term(self):
+        if not self.graduation_year:
+            return ""
+        return f"{self.get_graduation_season_display()} {self.graduation_year}".strip()
+
+    def missing(self, skills=None):
+        """What the completeness meter lists as still to do, in the order of the form.
+
+        ``skills`` may be passed when the caller already holds them (saves a query)."""
+        skills = list(self.skills.all()) if skills is None else skills
+        kinds = {skill.kind for skill in skills}
+        checks = [
+            (self.user.first_name and self.user.last_name, "your first and last name"),
+            (self.program, "your program or major"),
+            (self.graduation_year and self.graduation_season, "your graduation term"),
+            (self.status, "your status (current student, recent graduate or alumnus)"),
+            (self.resume, "your résumé (PDF)"),
+            (self.linkedin_url, "your LinkedIn URL"),
+            (Skill.Kind.CORE in kinds, "at least one core competency"),
+            (Skill.Kind.TECHNICAL in kinds, "at least one technical skill"),
+            (self.bio, "a short bio"),
+            (self.adult_attested_at, "the confirmation that you are 18 or older"),
+        ]
+        return [label for done, label in checks if not done]
+
+    def completeness(self, missing=None):
+        missing = self.missing() if missing is None else missing
+        return round(100 * (self.COMPLETENESS_ITEMS - len(missing)) / self.COMPLETENESS_ITEMS)
+
+
+class WorkEligibilityQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(is_current=True)
+
+    def visible_to(self, user):
+        """Records (and their documents) this person may see: their own, or all for staff."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff and user.has_perm("portal.view_workeligibility"):
+            return self
+        return self.filter(student=user)
+
+
+class WorkEligibility(models.Model):
+    """One declaration of work authorization. A new declaration supersedes the previous one
+    (``is_current`` moves), and every record stays as history."""
+
+    class Basis(models.TextChoices):
+        CITIZEN = "citizen", "U.S. citizen or national"
+        PERMANENT_RESIDENT = "permanent_resident", "Lawful permanent resident (green card)"
+        F1_CPT = "f1_cpt", "F-1 student with Curricular Practical Training (CPT)"
+        F1_OPT = "f1_opt", "F-1 student with Optional Practical Training (OPT, including STEM OPT)"
+        J1_ACADEMIC_TRAINING = "j1_at", "J-1 student with academic training"
+        EAD = "ead", "Other employment authorization (EAD, for example DACA, TPS or asylum)"
+        ITIN = "itin", "No work authorization and not in F-1/J-1 status; paid with a valid ITIN"
+        NONE = "none", "None of these"
+
+    class Status(models.TextChoices):
+        ATTESTED = "attested", "Attested"
+        PENDING = "pending", "Pending review"
+        VERIFIED = "verified", "Verified"
+        REJECTED = "rejected", "Rejected"
+        EXPIRED = "expired", "Expired"
+
+    # Bases that need a document, dates and a staff check.
+    DOCUMENT_BASES = frozenset({Basis.F1_CPT, Basis.F1_OPT, Basis.J1_ACADEMIC_TRAINING, Basis.EAD})
+    # Bases whose authorization has a start as well as an end.
+    DATED_BASES = frozenset({Basis.F1_CPT, Basis.F1_OPT, Basis.J1_ACADEMIC_TRAINING})
+    STUDENT_VISA_BASES = DATED_BASES
+
+    student = models.ForeignKey(User, on_delete=models.CASCADE, related_name="eligibility_records")
+    basis = models.CharField(max_length=24, choices=Basis.choices)
+    starts_on = models.DateField("authorized from", null=True, blank=True)
+    ends_on = models.DateField("authorized until", null=True, blank=True)
+    document = models.FileField(upload_to=eligibility_document_upload_to, blank=True, max_length=200)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    is_current = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="staff reviewer"
+    )
+    decided_at = models.DateTimeField("decision time", null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Why the declaration was rejected; the student sees it.")
+    reminded_at = models.DateTimeField("expiry reminder sent at", null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = WorkEligibilityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "work eligibility record"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student"], condition=models.Q(is_current=True), name="eligibility_one_current_per_student"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "ends_on"], name="eligibility_status_ends_idx")]
+
+    def __str__(self):
+        return f"{self.get_basis_display()} ({self.get_status_display()}) for {self.student}"
+
+    @property
+    def needs_document(self):
+        return self.basis in self.DOCUMENT_BASES

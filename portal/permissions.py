@@ -15,6 +15,9 @@ CAREER_CENTER_PERMISSIONS = {
         "skill": ["view", "add", "change", "delete"],
         "learningresource": ["view", "add", "change", "delete"],
         "outboundemail": ["view", "change"],
+        "studentprofile": ["view", "change"],
+        "workeligibility": ["view", "change"],
+        "historicalworkeligibility": ["view"],
     },
     # Contractor records are never added or deleted by staff (tax law keeps them).
     "payroll": {

@@ -13,6 +13,12 @@ admin.site.index_title = "Career center tools"
 portal_patterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/resume/", views.resume, name="resume"),
+    path("profile/resume/<int:pk>/", views.resume, name="resume-of"),
+    path("profile/data/", views.data_export, name="data-export"),
+    path("profile/delete/", views.delete_account, name="account-delete"),
+    path("eligibility/document/<int:pk>/", views.eligibility_document, name="eligibility-document"),
 ]
 
 urlpatterns = [

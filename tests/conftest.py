@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from portal.celery import app as celery_app
-from portal.permissions import CAREER_CENTER_GROUP
+from portal.permissions import CAREER_CENTER_GROUP, grant_career_center_permissions
 
 from .factories import PASSWORD, EmployerFactory, StaffFactory, StudentFactory
 
@@ -82,7 +82,11 @@ def dave(db):
 def sid(db):
     """Career center staff."""
     user = StaffFactory(email="sid@career.example.edu", first_name="Sid", last_name="Singh")
-    user.groups.add(Group.objects.get(name=CAREER_CENTER_GROUP))
+    # A transactional (browser) test flushes the tables, data migrations' group included.
+    group, created = Group.objects.get_or_create(name=CAREER_CENTER_GROUP)
+    if created:
+        grant_career_center_permissions()
+    user.groups.add(group)
     return user
 
 

@@ -1,7 +1,10 @@
+import io
+
 import factory
 from allauth.account.models import EmailAddress
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from portal.models import Skill, User
+from portal.models import Skill, StudentProfile, User, WorkEligibility
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -48,3 +51,48 @@ class SkillFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Skill {n}")
     slug = factory.Sequence(lambda n: f"skill-{n}")
+
+
+def pdf_bytes(pages=1):
+    """A small valid PDF, made the way a real one is (pypdf writes it)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=612, height=792)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def png_bytes():
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def pdf_upload(name="resume.pdf"):
+    return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")
+
+
+class StudentProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StudentProfile
+        django_get_or_create = ["user"]
+
+    user = factory.SubFactory(StudentFactory)
+    program = "B.S. Biology"
+
+
+class WorkEligibilityFactory(factory.django.DjangoModelFactory):
+    """A current declaration; pass ``basis``, ``status``, dates and ``document`` as needed."""
+
+    class Meta:
+        model = WorkEligibility
+
+    student = factory.SubFactory(StudentFactory)
+    basis = WorkEligibility.Basis.CITIZEN
+    status = WorkEligibility.Status.ATTESTED
+    is_current = True

@@ -1,0 +1,89 @@
+"""The portal's part of "Download my data" and "Delete my account".
+
+Every app may have a ``privacy`` module with ``export(user) -> dict`` and ``erase(user)``;
+``portal.data_rights`` runs them all. Exports never include document contents, only that a
+document was given.
+"""
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+
+from .models import OutboundEmail, StudentProfile, WorkEligibility
+
+
+def _date(value):
+    return value.isoformat() if value else None
+
+
+def export(user):
+    profile = StudentProfile.objects.filter(user=user).prefetch_related("skills").first()
+    data = {
+        "account": {
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "role": user.role,
+            "date_joined": _date(user.date_joined),
+            "last_login": _date(user.last_login),
+        },
+        "profile": None,
+        "eligibility_history": [
+            {
+                "basis": record.get_basis_display(),
+                "status": record.get_status_display(),
+                "current": record.is_current,
+                "authorized_from": _date(record.starts_on),
+                "authorized_until": _date(record.ends_on),
+                "document_uploaded": bool(record.document),
+                "declared_at": _date(record.created_at),
+                "decided_at": _date(record.decided_at),
+                "reason": record.reason,
+            }
+            for record in WorkEligibility.objects.filter(student=user).order_by("created_at", "pk")
+        ],
+    }
+    if profile is not None:
+        data["profile"] = {
+            "program": profile.program,
+            "graduation_term": profile.graduation_term,
+            "status": profile.get_status_display() if profile.status else "",
+            "linkedin_url": profile.linkedin_url,
+            "bio": profile.bio,
+            "skills": [{"name": skill.name, "kind": skill.get_kind_display()} for skill in profile.skills.all()],
+            "resume_uploaded": bool(profile.resume),
+            "resume_uploaded_at": _date(profile.resume_uploaded_at),
+            "attested_18_or_older_at": _date(profile.adult_attested_at),
+        }
+    return data
+
+
+def _delete_stored(field_file):
+    if field_file:
+        storage, name = field_file.storage, field_file.name
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def erase(user):
+    """Remove the profile, the eligibility records (with their history) and every file; then
+    strip the account to an anonymous, inactive shell that records kept for tax law may still
+    point at."""
+    profile = StudentProfile.objects.filter(user=user).first()
+    if profile is not None:
+        _delete_stored(profile.resume)
+        profile.delete()
+    records = list(WorkEligibility.objects.filter(student=user))
+    for record in records:
+        _delete_stored(record.document)
+    WorkEligibility.history.filter(student_id=user.pk).delete()
+    WorkEligibility.objects.filter(student=user).delete()
+    # simple_history writes a "deleted" row for each record; those go too.
+    WorkEligibility.history.filter(student_id=user.pk).delete()
+    OutboundEmail.objects.filter(recipient__iexact=user.email).delete()
+    EmailAddress.objects.filter(user=user).delete()
+    # A new (unusable) password changes the session hash, which ends every other session.
+    user.email = f"deleted-{user.pk}@deleted.invalid"
+    user.first_name = ""
+    user.last_name = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save(update_fields=["email", "first_name", "last_name", "is_active", "password"])

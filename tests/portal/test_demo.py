@@ -1,0 +1,22 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from portal.models import StudentProfile, WorkEligibility
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_adds_profiles_and_eligibility_and_can_run_twice(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+    sam = StudentProfile.objects.get(user__email="student@demo.test")
+    assert sam.missing() == []
+    with sam.resume.storage.open(sam.resume.name) as handle:
+        assert handle.read(5) == b"%PDF-"
+    current = {r.student.email: r.status for r in WorkEligibility.objects.current().select_related("student")}
+    assert current == {"opt@demo.test": "verified", "j1@demo.test": "pending"}
+    assert WorkEligibility.objects.count() == 2
+    assert all(skill.resources.exists() for skill in sam.skills.all())
