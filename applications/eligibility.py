@@ -19,9 +19,6 @@ from portal.models import WorkEligibility
 Basis = WorkEligibility.Basis
 Status = WorkEligibility.Status
 
-# The student's payroll sign-up page (a fixed path of the product; payroll owns the view).
-PAYROLL_PATH = "/payroll/"
-
 
 class Reason(models.TextChoices):
     CITIZEN = "citizen", "U.S. citizen or national"
@@ -129,7 +126,7 @@ def _itin_decision(student, record, yes, no):
         "To be paid with an ITIN you need a valid ITIN on your payroll record, and there is none yet. "
         "Sign up for payroll with your ITIN; if you do not have one, the IRS ITIN guide says how to apply.",
         "Sign up for payroll",
-        PAYROLL_PATH,
+        reverse("payroll:home"),
     )
 
 
