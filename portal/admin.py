@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils import timezone
 
 from .models import LearningResource, OutboundEmail, Skill, User
+from .organizations import admin as organizations_admin  # noqa: F401 - registers the organization admin
 
 
 @admin.register(User)

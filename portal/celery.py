@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -27,6 +28,14 @@ app.conf.update(
         "outbox-sweep": {
             "task": "portal.tasks.outbox_sweep_task",
             "schedule": 120.0,
+        },
+        "close-expired-projects": {
+            "task": "opportunities.tasks.close_expired_projects",
+            "schedule": crontab(minute=5, hour="0"),
+        },
+        "saved-search-digests": {
+            "task": "opportunities.tasks.send_saved_search_digests",
+            "schedule": crontab(minute=0, hour="7"),
         },
     },
 )

@@ -15,6 +15,16 @@ CAREER_CENTER_PERMISSIONS = {
         "skill": ["view", "add", "change", "delete"],
         "learningresource": ["view", "add", "change", "delete"],
         "outboundemail": ["view", "change"],
+        "organization": ["view", "change"],
+        "historicalorganization": ["view"],
+        "membership": ["view", "add", "change", "delete"],
+        "invitation": ["view"],
+    },
+    "opportunities": {
+        "project": ["view", "change"],
+        "question": ["view"],
+        "projectevent": ["view"],
+        "savedsearch": ["view"],
     },
 }
 
