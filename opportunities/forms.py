@@ -107,7 +107,6 @@ class QuestionForm(forms.ModelForm):
 
 class BaseQuestionFormSet(BaseInlineFormSet):
     default_error_messages = {
-        "missing_management_form": "The questions could not be read; please try again.",
         "too_few_forms": "Ask at least %(num)d question.",
         "too_many_forms": "Ask at most %(num)d questions.",
     }
