@@ -1,9 +1,8 @@
-import factory
-from allauth.account.models import EmailAddress
-
 from datetime import timedelta
 from decimal import Decimal
 
+import factory
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from opportunities.models import CareerPath, Project, Question
