@@ -68,7 +68,8 @@ class BrowseForm(forms.Form):
         data = super().clean()
         low, high = data.get("hours_min"), data.get("hours_max")
         if low is not None and high is not None and low > high:
-            self.add_error("hours_max", "The most hours must be at least the fewest hours.")
+            self.add_error("hours_max", "The most hours must be at least the fewest hours; we ignored both.")
+            data.pop("hours_min", None)
         return data
 
     def notes(self):

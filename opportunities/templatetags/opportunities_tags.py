@@ -16,6 +16,8 @@ def plaintext(value):
     """Employer-written plain text as HTML: everything escaped, paragraphs and line breaks
     kept, http(s) links made clickable. Nothing else in the text is interpreted."""
     text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return ""
     parts, last = [], 0
     for match in URL_RE.finditer(text):
         url = match.group(0)
