@@ -1,10 +1,11 @@
 """Keep the stored search vector current whatever changes a project: services, admin, shell."""
 
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from portal.models import Skill
+from portal.models import Organization, Skill
 
+from .listing_cache import bump_listing_version
 from .models import Project
 from .services import project_refresh_search
 
@@ -35,3 +36,10 @@ def skill_saved(sender, instance, created, raw=False, **kwargs):
     if raw or created:
         return
     project_refresh_search(projects=Project.objects.filter(skills=instance))
+
+
+# Anything that can change what the browse page shows moves it to fresh cache keys.
+for _sender in (Project, Organization, Skill):
+    post_save.connect(bump_listing_version, sender=_sender, dispatch_uid=f"listing-version-save-{_sender.__name__}")
+    post_delete.connect(bump_listing_version, sender=_sender, dispatch_uid=f"listing-version-delete-{_sender.__name__}")
+m2m_changed.connect(bump_listing_version, sender=Project.skills.through, dispatch_uid="listing-version-skills")

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -12,6 +13,7 @@ from portal.models import Organization, Skill
 from portal.organizations.services import membership_of
 
 from .forms import ProjectForm, question_formset
+from .listing_cache import cached
 from .models import Project, SavedSearch
 from .search import PAGE_SIZE, BrowseForm, encode_filters, search_projects
 from .services import (
@@ -38,20 +40,37 @@ def _without(filters, name, value=None):
     return encode_filters(rest)
 
 
-@require_GET
-def project_list(request):
-    skills = list(Skill.objects.order_by("name").values_list("slug", "name"))
-    form = BrowseForm(request.GET, skills=skills)
-    form.is_valid()
-    filters = form.filters()
-    notes = form.notes()
+def _skill_choices():
+    return cached("skills", (), lambda: list(Skill.objects.order_by("name").values_list("slug", "name")))
+
+
+def _controls(form):
+    """The filter controls as plain data, drawn by the template without widget templates (the
+    browse page is the busiest page; Django's widget rendering was most of its time)."""
+    controls = []
+    for name in ("path", "hours_min", "hours_max", "pay_min", "remote", "posted", "sort"):
+        field, value = form.fields[name], form[name].value()
+        value = "" if value is None else str(value)
+        control = {"name": name, "label": field.label, "value": value, "errors": form.errors.get(name, [])}
+        if hasattr(field, "choices"):
+            control["options"] = [(str(v), label, str(v) == value) for v, label in field.choices]
+        else:
+            control["min"], control["max"] = field.min_value, field.max_value
+        controls.append(control)
+    chosen = set(form["skill"].value() or [])
+    skills = [(slug, name, slug in chosen) for slug, name in form.fields["skill"].choices]
+    return controls, skills
+
+
+def _results(filters, page_param, query, widen):
+    """The count, the page of projects and the pager, rendered: the same for everyone."""
     projects = (
         search_projects(filters)
         .select_related("organization")
         .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name")))
     )
     paginator = Paginator(projects, PAGE_SIZE)
-    page_param = request.GET.get("page", "1")
+    notes = []
     try:
         page = paginator.page(page_param)
     except PageNotAnInteger:
@@ -61,6 +80,21 @@ def project_list(request):
         number = paginator.num_pages
         notes.append(f"There is no page {page_param}; here is page {number}.")
         page = paginator.page(number)
+    has_filters = any(k != "sort" for k in filters)
+    html = render_to_string(
+        "opportunities/_results.html",
+        {"page": page, "query": query, "widen": widen, "filters": filters, "has_filters": has_filters},
+    )
+    return {"count": paginator.count, "notes": notes, "html": html, "titles": [p.title for p in page.object_list]}
+
+
+@require_GET
+def project_list(request):
+    skills = _skill_choices()
+    form = BrowseForm(request.GET, skills=skills)
+    form.is_valid()
+    filters = form.filters()
+    notes = form.notes()
     query = encode_filters(filters)
     skill_names = dict(skills)
     widen = []
@@ -71,22 +105,28 @@ def project_list(request):
             widen += [(f"skill {skill_names.get(s, s)}", _without(filters, "skill", s)) for s in filters["skill"]]
         else:
             widen.append((form.fields[name].label.lower(), _without(filters, name)))
+    page_param = request.GET.get("page", "1")
+    results = cached("results", (query, page_param), lambda: _results(filters, page_param, query, widen))
     saved = False
-    if request.user.is_authenticated and request.user.is_student:
+    student = request.user.is_authenticated and request.user.is_student
+    if student:
         search_query = encode_filters({k: v for k, v in filters.items() if k != "sort"})
         saved = SavedSearch.objects.filter(user=request.user, query=search_query, active=True).exists()
+    controls, skill_options = _controls(form)
     return render(
         request,
         "opportunities/project_list.html",
         {
             "form": form,
+            "controls": controls,
+            "skill_options": skill_options,
             "filters": filters,
-            "notes": notes,
-            "page": page,
-            "count": paginator.count,
+            "notes": notes + results["notes"],
+            "results": results,
+            "count": results["count"],
             "query": query,
-            "widen": widen,
             "saved": saved,
+            "student": student,
             "has_filters": any(k != "sort" for k in filters),
         },
     )
