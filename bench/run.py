@@ -53,6 +53,16 @@ def recreate_database(url, *, drop_only=False):
     conn.close()
 
 
+def redis_answers(url):
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), timeout=1) as s:
+            s.sendall(b"PING\r\n")
+            return s.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -132,6 +142,11 @@ def main():
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2)))
     parser.add_argument("--word", default="dashboard", help="the search word for /projects/?q=")
     parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        help="the cache, as in production; without a Redis there, the file cache",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
     if not urlsplit(args.database_url).scheme.startswith("postgres"):
@@ -155,6 +170,9 @@ def main():
         "PYTHONPATH": str(ROOT),
     }
     env.pop("REDIS_URL", None)
+    if redis_answers(args.redis_url):
+        env["REDIS_URL"] = args.redis_url
+    cache_label = f"Redis cache ({args.redis_url})" if "REDIS_URL" in env else "file cache (no Redis answered)"
     os.environ.update(env)
     started = time.monotonic()
     print(f"Database {urlsplit(args.database_url).path.lstrip('/')}: creating")
@@ -206,7 +224,7 @@ def main():
                 assert response.status == 200, path
         print(
             f"Load: {tool}, {args.connections} connections, {args.duration:.0f}s per URL, "
-            f"gunicorn with {args.workers} sync workers, DEBUG=false"
+            f"gunicorn with {args.workers} sync workers, DEBUG=false, {cache_label}"
         )
         results = []
         for label, path in targets:

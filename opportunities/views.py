@@ -88,13 +88,13 @@ def _results(filters, page_param, query, widen):
     return {"count": paginator.count, "notes": notes, "html": html, "titles": [p.title for p in page.object_list]}
 
 
-@require_GET
-def project_list(request):
+def _browse_page(params):
+    """Everything of the browse page that is the same for everyone asking with these parameters:
+    the filter form (with what was typed and its notes) and the results, rendered."""
     skills = _skill_choices()
-    form = BrowseForm(request.GET, skills=skills)
+    form = BrowseForm(params, skills=skills)
     form.is_valid()
     filters = form.filters()
-    notes = form.notes()
     query = encode_filters(filters)
     skill_names = dict(skills)
     widen = []
@@ -105,30 +105,46 @@ def project_list(request):
             widen += [(f"skill {skill_names.get(s, s)}", _without(filters, "skill", s)) for s in filters["skill"]]
         else:
             widen.append((form.fields[name].label.lower(), _without(filters, name)))
-    page_param = request.GET.get("page", "1")
+    page_param = params.get("page", "1")
     results = cached("results", (query, page_param), lambda: _results(filters, page_param, query, widen))
-    saved = False
-    student = request.user.is_authenticated and request.user.is_student
-    if student:
-        search_query = encode_filters({k: v for k, v in filters.items() if k != "sort"})
-        saved = SavedSearch.objects.filter(user=request.user, query=search_query, active=True).exists()
     controls, skill_options = _controls(form)
-    return render(
-        request,
-        "opportunities/project_list.html",
+    has_filters = any(k != "sort" for k in filters)
+    form_html = render_to_string(
+        "opportunities/_browse_form.html",
         {
             "form": form,
             "controls": controls,
             "skill_options": skill_options,
-            "filters": filters,
-            "notes": notes + results["notes"],
-            "results": results,
-            "count": results["count"],
-            "query": query,
-            "saved": saved,
-            "student": student,
-            "has_filters": any(k != "sort" for k in filters),
+            "has_filters": has_filters,
+            "notes": form.notes() + results["notes"],
         },
+    )
+    return {
+        **results,
+        "form_html": form_html,
+        "q": filters.get("q", ""),
+        "query": query,
+        "search_query": encode_filters({k: v for k, v in filters.items() if k != "sort"}),
+    }
+
+
+@require_GET
+def project_list(request):
+    params = request.GET
+    raw = params.urlencode()
+    if len(raw) <= 600:
+        # Keyed by what was asked, so a repeated request skips even the form's validation.
+        page = cached("page", (sorted(params.lists()),), lambda: _browse_page(params))
+    else:
+        page = _browse_page(params)
+    saved = False
+    student = request.user.is_authenticated and request.user.is_student
+    if student:
+        saved = SavedSearch.objects.filter(user=request.user, query=page["search_query"], active=True).exists()
+    return render(
+        request,
+        "opportunities/project_list.html",
+        {"browse": page, "results": page, "count": page["count"], "saved": saved, "student": student},
     )
 
 

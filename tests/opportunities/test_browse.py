@@ -52,7 +52,7 @@ def test_filters_combine_and_stay_in_the_links(client, python_skill, excel):
     assert titles(response) == ["Match"]
     assert client.get("/projects/?remote=no").context["count"] == 1
     assert client.get("/projects/?skill=python&skill=microsoft-excel").context["count"] == 6
-    assert response.context["query"] == "path=data&skill=python&hours_min=10&hours_max=20&pay_min=300&remote=yes"
+    assert response.context["browse"]["query"] == "path=data&skill=python&hours_min=10&hours_max=20&pay_min=300&remote=yes"
 
 
 def test_sorts(client):
