@@ -192,6 +192,12 @@ def main():
         from bench.seed import seed
 
         slug = seed(projects=args.projects, organizations=args.organizations, students=args.students)
+        # Bulk inserts send no signals, and the cache may remember an earlier bench database.
+        from django.core.cache import cache
+
+        from opportunities.listing_cache import VERSION_KEY
+
+        cache.delete(VERSION_KEY)
         connections.close_all()
         print(f"Seeded in {time.monotonic() - started:.0f}s")
 
