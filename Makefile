@@ -34,5 +34,10 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Seeds a PostgreSQL database of its own (portal_bench, dropped afterwards), serves it with gunicorn
+# and loads the browse pages beside a bare Django view. BENCH_DATABASE_URL / BENCH_ARGS to change.
+bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf var/celery var/cache

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import LearningResource, OutboundEmail, Skill, StudentProfile, User, WorkEligibility
+from .organizations import admin as organizations_admin  # noqa: F401 - registers the organization admin
 from .services import TransitionNotAllowed, eligibility_approve, eligibility_reject
 
 

@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -32,6 +33,14 @@ app.conf.update(
         "eligibility-expiry": {
             "task": "portal.tasks.eligibility_expiry_task",
             "schedule": 3600.0,
+        },
+        "close-expired-projects": {
+            "task": "opportunities.tasks.close_expired_projects",
+            "schedule": crontab(minute=5, hour="0"),
+        },
+        "saved-search-digests": {
+            "task": "opportunities.tasks.send_saved_search_digests",
+            "schedule": crontab(minute=0, hour="7"),
         },
     },
 )

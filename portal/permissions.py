@@ -18,6 +18,16 @@ CAREER_CENTER_PERMISSIONS = {
         "studentprofile": ["view", "change"],
         "workeligibility": ["view", "change"],
         "historicalworkeligibility": ["view"],
+        "organization": ["view", "change"],
+        "historicalorganization": ["view"],
+        "membership": ["view", "add", "change", "delete"],
+        "invitation": ["view"],
+    },
+    "opportunities": {
+        "project": ["view", "change"],
+        "question": ["view"],
+        "projectevent": ["view"],
+        "savedsearch": ["view"],
     },
     # Contractor records are never added or deleted by staff (tax law keeps them).
     "payroll": {

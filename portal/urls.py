@@ -27,6 +27,7 @@ urlpatterns = [
     path("accounts/signup/", views.PortalSignupView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("", include("portal.organizations.urls")),
     path("", include("opportunities.urls")),
     path("", include("payroll.urls")),
     path("", include("applications.urls")),

@@ -1,10 +1,14 @@
 import io
+from datetime import timedelta
+from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
-from portal.models import Skill, StudentProfile, User, WorkEligibility
+from opportunities.models import CareerPath, Project, Question
+from portal.models import Membership, Organization, Skill, StudentProfile, User, WorkEligibility
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -36,7 +40,19 @@ class StudentFactory(UserFactory):
 
 
 class EmployerFactory(UserFactory):
+    """An employer who owns a new verified organization, unless told otherwise:
+    ``organization=False`` for none, ``organization=org`` to be a member of that one."""
+
     role = User.Role.EMPLOYER
+
+    @factory.post_generation
+    def organization(self, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        if extracted is None:
+            MembershipFactory(user=self, role=Membership.Role.OWNER, **kwargs)
+        else:
+            MembershipFactory(user=self, organization=extracted, **kwargs)
 
 
 class StaffFactory(UserFactory):
@@ -96,3 +112,61 @@ class WorkEligibilityFactory(factory.django.DjangoModelFactory):
     basis = WorkEligibility.Basis.CITIZEN
     status = WorkEligibility.Status.ATTESTED
     is_current = True
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Organization {n}")
+    slug = factory.Sequence(lambda n: f"organization-{n}")
+    website = factory.Sequence(lambda n: f"https://org{n}.example.com")
+    size = Organization.Size.SMALL
+    industry = "Software"
+    state = "MA"
+    status = Organization.Status.VERIFIED
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    organization = factory.SubFactory(OrganizationFactory)
+    user = factory.SubFactory(EmployerFactory, organization=False)
+    role = Membership.Role.MEMBER
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """A published, open project of a verified organization, with one question."""
+
+    class Meta:
+        model = Project
+        skip_postgeneration_save = True
+
+    organization = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"Project {n}")
+    slug = factory.Sequence(lambda n: f"project-{n}")
+    summary = "A short, paid project."
+    description = "Work with our team on a well-scoped problem."
+    deliverables = "A short report."
+    career_path = CareerPath.DATA
+    estimated_hours = 10
+    fee = Decimal("300.00")
+    remote = True
+    openings = 1
+    apply_by = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=14))
+    duration_days = 14
+    contact = factory.LazyAttribute(lambda o: MembershipFactory(organization=o.organization).user)
+    status = Project.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def skills(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.skills.set(extracted)
+
+    @factory.post_generation
+    def questions(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            for i, text in enumerate(extracted or ["Why does this project interest you?"]):
+                Question.objects.create(project=self, position=i, text=text, max_chars=500)

@@ -1,0 +1,283 @@
+"""``make bench``: seed PostgreSQL, serve the portal with gunicorn as in production, load it.
+
+Creates (and drops afterwards) a database of its own, ``portal_bench`` by default: 10,000
+published projects across 500 organizations and 100,000 students. Then gunicorn serves the
+portal with ``DEBUG=false`` and a load generator in another process (wrk when installed, else
+``bench/load.py``) measures ``/projects/``, ``/projects/?q=<word>``, one project page and a bare
+Django view served by the same gunicorn. Only 127.0.0.1 is touched; every step has a time limit.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess  # noqa: S404 - runs our own gunicorn and load generator
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/portal_bench"
+GOAL_RATIO, GOAL_P99_MS = 0.25, 100
+
+
+def admin_connection(url):
+    import psycopg2
+
+    parts = urlsplit(url)
+    conn = psycopg2.connect(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=unquote(parts.username or "postgres"),
+        password=unquote(parts.password or "") or None,
+        dbname="postgres",
+    )
+    conn.autocommit = True
+    return conn, parts.path.lstrip("/")
+
+
+def recreate_database(url, *, drop_only=False):
+    conn, name = admin_connection(url)
+    if not re.fullmatch(r"[a-z0-9_]*bench[a-z0-9_]*", name):
+        sys.exit(f"Refusing to drop {name!r}: the bench database's name must contain 'bench'.")
+    with conn.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not drop_only:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+
+
+def redis_answers(url):
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), timeout=1) as s:
+            s.sendall(b"PING\r\n")
+            return s.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own server
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"gunicorn did not answer {url} within {timeout}s")
+
+
+WRK_LINE = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+
+
+def load_with_wrk(url, connections, duration, threads):
+    subprocess.run(  # warm-up, not counted  # noqa: S603
+        ["wrk", "-t", str(threads), "-c", str(connections), "-d", "2s", url],  # noqa: S607
+        capture_output=True,
+        timeout=30,
+        check=True,
+    )
+    done = subprocess.run(  # noqa: S603
+        ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{int(duration)}s", "--latency", url],  # noqa: S607
+        capture_output=True,
+        text=True,
+        timeout=duration + 30,
+        check=True,
+    ).stdout
+    scale = {"us": 0.001, "ms": 1, "s": 1000}
+    latency = {p: float(v) * scale[unit] for p, v, unit in WRK_LINE.findall(done)}
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", done)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", done)
+    return {
+        "requests": int(re.search(r"(\d+) requests in", done).group(1)),
+        "errors": (int(errors.group(1)) if errors else 0)
+        + (sum(int(g) for g in socket_errors.groups()) if socket_errors else 0),
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", done).group(1)),
+        "p50_ms": latency.get("50", float("nan")),
+        "p99_ms": latency.get("99", float("nan")),
+    }
+
+
+def load_with_python(url, connections, duration):
+    done = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            str(ROOT / "bench" / "load.py"),
+            url,
+            "--connections",
+            str(connections),
+            "--duration",
+            str(duration),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=duration + 60,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
+    parser.add_argument("--projects", type=int, default=10_000)
+    parser.add_argument("--organizations", type=int, default=500)
+    parser.add_argument("--students", type=int, default=100_000)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--duration", type=float, default=10, help="seconds measured per URL")
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2)))
+    parser.add_argument("--word", default="dashboard", help="the search word for /projects/?q=")
+    parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        help="the cache, as in production; without a Redis there, the file cache",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+    if not urlsplit(args.database_url).scheme.startswith("postgres"):
+        sys.exit("The bench needs PostgreSQL: set BENCH_DATABASE_URL to a postgres:// URL.")
+    tool = args.tool if args.tool != "auto" else ("wrk" if shutil.which("wrk") else "python")
+
+    from cryptography.fernet import Fernet
+
+    static_root = tempfile.mkdtemp(prefix="portal-bench-static-")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": args.database_url,
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-" + Fernet.generate_key().decode(),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "SECURE_SSL_REDIRECT": "false",
+        "BENCH_STATIC_ROOT": static_root,
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("REDIS_URL", None)
+    if redis_answers(args.redis_url):
+        env["REDIS_URL"] = args.redis_url
+    cache_label = f"Redis cache ({args.redis_url})" if "REDIS_URL" in env else "file cache (no Redis answered)"
+    os.environ.update(env)
+    started = time.monotonic()
+    print(f"Database {urlsplit(args.database_url).path.lstrip('/')}: creating")
+    recreate_database(args.database_url)
+    server = None
+    try:
+        import django
+
+        sys.path.insert(0, str(ROOT))
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connections
+
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("collectstatic", verbosity=0, interactive=False)
+        print(f"Seeding ({time.monotonic() - started:.0f}s)")
+        from bench.seed import seed
+
+        slug = seed(projects=args.projects, organizations=args.organizations, students=args.students)
+        # Bulk inserts send no signals, and the cache may remember an earlier bench database.
+        from django.core.cache import cache
+
+        from opportunities.listing_cache import VERSION_KEY
+
+        cache.delete(VERSION_KEY)
+        connections.close_all()
+        print(f"Seeded in {time.monotonic() - started:.0f}s")
+
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(  # noqa: S603
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "portal.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(args.workers),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
+        wait_until_up(f"{base}/bench/bare/")
+        targets = [
+            ("bare Django view", "/bench/bare/"),
+            ("/projects/", "/projects/"),
+            (f"/projects/?q={args.word}", f"/projects/?q={args.word}"),
+            ("a project page", f"/projects/{slug}/"),
+        ]
+        for _, path in targets[1:]:
+            with urllib.request.urlopen(base + path, timeout=10) as response:  # noqa: S310 - our own server
+                assert response.status == 200, path
+        print(
+            f"Load: {tool}, {args.connections} connections, {args.duration:.0f}s per URL, "
+            f"gunicorn with {args.workers} sync workers, DEBUG=false, {cache_label}"
+        )
+        results = []
+        for label, path in targets:
+            if tool == "wrk":
+                result = load_with_wrk(base + path, args.connections, args.duration, threads=2)
+            else:
+                result = load_with_python(base + path, args.connections, args.duration)
+            results.append((label, result))
+            print(f"  measured {label}")
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+        shutil.rmtree(static_root, ignore_errors=True)
+        if not args.keep:
+            try:
+                from django.db import connections
+
+                connections.close_all()
+            except Exception:  # noqa: BLE001, S110 - Django may not be set up yet
+                pass
+            recreate_database(args.database_url, drop_only=True)
+
+    bare = results[0][1]
+    print()
+    print(f"{'URL':32} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs bare':>8}")
+    for label, r in results:
+        ratio = r["rps"] / bare["rps"] if bare["rps"] else float("nan")
+        print(f"{label:32} {r['rps']:9.1f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f} {r['errors']:7d} {ratio:8.2f}")
+    search = results[2][1]
+    ratio = search["rps"] / bare["rps"] if bare["rps"] else 0
+    print()
+    print(
+        f"Goal: /projects/?q= at least {GOAL_RATIO:.0%} of the bare view: {ratio:.0%} "
+        f"({'met' if ratio >= GOAL_RATIO else 'NOT met'})"
+    )
+    print(
+        f"Goal: p99 under {GOAL_P99_MS} ms at {args.connections} connections: {search['p99_ms']:.1f} ms "
+        f"({'met' if search['p99_ms'] < GOAL_P99_MS else 'NOT met'})"
+    )
+    print(f"Total time {time.monotonic() - started:.0f}s")
+    if any(r["errors"] for _, r in results):
+        sys.exit("Some requests failed.")
+
+
+if __name__ == "__main__":
+    main()

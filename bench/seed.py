@@ -1,0 +1,139 @@
+"""Fill the bench database fast: bulk inserts, one UPDATE for every search vector."""
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.utils import timezone
+
+from opportunities.models import CareerPath, Project, Question
+from opportunities.services import project_refresh_search
+from portal.models import Membership, Organization, Skill, StudentProfile, User
+
+SKILLS = [
+    "Microsoft Excel", "Data analysis", "Python", "SQL", "JavaScript", "Graphic design", "Social media marketing",
+    "Copywriting", "Market research", "Project management", "UX research", "Financial modeling", "Tableau",
+    "Power BI", "Public speaking", "Figma", "Salesforce", "Accounting", "Statistics", "Video editing",
+    "Communication", "Problem-solving", "Adaptability", "Teamwork", "Time management",
+]  # fmt: skip
+TOPICS = [
+    "dashboard", "survey", "campaign", "forecast", "inventory", "onboarding", "pricing", "newsletter", "website",
+    "podcast", "grant", "budget", "workshop", "catalog", "roadmap", "audit", "benchmark", "playbook", "persona",
+    "prototype", "report", "database", "brochure", "training", "recruiting", "logistics", "retention", "outreach",
+]  # fmt: skip
+VERBS = ["Build", "Analyse", "Redesign", "Research", "Plan", "Write", "Automate", "Audit", "Launch", "Map"]
+AUDIENCES = ["customers", "donors", "volunteers", "students", "suppliers", "members", "patients", "citizens"]
+SIZES = [s for s, _ in Organization.Size.choices]
+STATES = ["MA", "NY", "CA", "TX", "IL", "OH", "WA", "GA", "NC", "PA", "FL", "CO"]
+PATHS = [p for p, _ in CareerPath.choices]
+BATCH = 5000
+
+
+def _text(rng, words):
+    return " ".join(rng.choice(words) for _ in range(12))
+
+
+def seed(*, projects=10_000, organizations=500, students=100_000, out=print):
+    rng = random.Random(2026)
+    now = timezone.now()
+    today = timezone.localdate()
+    password = make_password("bench-password-never-used")
+    with transaction.atomic():
+        skills = Skill.objects.bulk_create(
+            [Skill(name=name, slug=name.lower().replace(" ", "-")) for name in SKILLS], ignore_conflicts=True
+        )
+        skills = list(Skill.objects.all())
+        orgs = Organization.objects.bulk_create(
+            [
+                Organization(
+                    name=f"Organization {i}",
+                    slug=f"organization-{i}",
+                    website=f"https://org{i}.example.com",
+                    size=SIZES[i % len(SIZES)],
+                    industry="Various",
+                    state=STATES[i % len(STATES)],
+                    status=Organization.Status.VERIFIED,
+                )
+                for i in range(organizations)
+            ],
+            batch_size=BATCH,
+        )
+        employers = User.objects.bulk_create(
+            [
+                User(email=f"employer{i}@bench.example", role=User.Role.EMPLOYER, password=password)
+                for i in range(organizations)
+            ],
+            batch_size=BATCH,
+        )
+        Membership.objects.bulk_create(
+            [
+                Membership(organization=o, user=u, role=Membership.Role.OWNER)
+                for o, u in zip(orgs, employers, strict=True)
+            ],
+            batch_size=BATCH,
+        )
+        out(f"  {organizations} organizations and their owners")
+        for start in range(0, students, BATCH):
+            users = User.objects.bulk_create(
+                [
+                    User(email=f"student{i}@bench.example", role=User.Role.STUDENT, password=password)
+                    for i in range(start, min(start + BATCH, students))
+                ]
+            )
+            profiles = StudentProfile.objects.bulk_create([StudentProfile(user=u) for u in users])
+            StudentProfile.skills.through.objects.bulk_create(
+                [
+                    StudentProfile.skills.through(studentprofile_id=p.pk, skill_id=s.pk)
+                    for p in profiles
+                    for s in rng.sample(skills, 2)
+                ]
+            )
+        out(f"  {students} students with profiles")
+        rows = []
+        for i in range(projects):
+            topic, verb, audience = rng.choice(TOPICS), rng.choice(VERBS), rng.choice(AUDIENCES)
+            hours = rng.randint(5, 40)
+            k = i % organizations
+            rows.append(
+                Project(
+                    organization=orgs[k],
+                    title=f"{verb} a {topic} for our {audience}",
+                    slug=f"{verb}-{topic}-{audience}-{i}".lower(),
+                    summary=f"A {hours}-hour project: {_text(rng, TOPICS + AUDIENCES)}.",
+                    description=_text(rng, TOPICS + VERBS + AUDIENCES) * 8,
+                    deliverables="A short report and the files you worked on.",
+                    career_path=PATHS[i % len(PATHS)],
+                    estimated_hours=hours,
+                    fee=Decimal(hours * rng.randint(20, 45)),
+                    remote=rng.random() < 0.7,
+                    city="Springfield",
+                    state=STATES[k % len(STATES)],
+                    openings=rng.randint(1, 3),
+                    apply_by=today + timedelta(days=rng.randint(1, 60)),
+                    duration_days=rng.randint(7, 31),
+                    contact=employers[k],
+                    created_by=employers[k],
+                    status=Project.Status.PUBLISHED,
+                    published_at=now - timedelta(minutes=rng.randint(0, 60 * 24 * 30)),
+                )
+            )
+        created = Project.objects.bulk_create(rows, batch_size=BATCH)
+        through = Project.skills.through
+        through.objects.bulk_create(
+            [through(project_id=p.pk, skill_id=s.pk) for p in created for s in rng.sample(skills, 3)], batch_size=BATCH
+        )
+        Question.objects.bulk_create(
+            [
+                Question(project=p, position=n, text=f"Question {n + 1} about this project?", max_chars=800)
+                for p in created
+                for n in range(2)
+            ],
+            batch_size=BATCH,
+        )
+        project_refresh_search(projects=Project.objects.all())
+        out(f"  {projects} published projects with skills, questions and search vectors")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    return created[0].slug

@@ -1,0 +1,53 @@
+"""A short-lived cache of the browse page's results, safe to serve the moment anything changes.
+
+Every key carries a *listing version* that any change to a project, an organization or a skill
+bumps (signals below), plus today's date (apply-by dates expire at midnight). So a cached page
+is never stale: a change simply moves every reader to new keys, and the old ones age out.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+VERSION_KEY = "opportunities:listing-version"
+TTL = 300
+
+
+def listing_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # Any fresh value will do: it only has to differ from keys written before a restart.
+        version = int(timezone.now().timestamp() * 1000)
+        cache.add(VERSION_KEY, version, None)
+        version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def _bump():
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not set yet: the next reader starts a new one
+        cache.delete(VERSION_KEY)
+
+
+def bump_listing_version(**kwargs):
+    """Now, and again once the change commits: a page read in between (the old state under the
+    new version) is not kept."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def listing_key(kind, *parts):
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:32]
+    return f"opportunities:{kind}:{listing_version()}:{timezone.localdate().isoformat()}:{digest}"
+
+
+def cached(kind, parts, compute):
+    key = listing_key(kind, *parts)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TTL)
+    return value

@@ -1,0 +1,240 @@
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.models import US_STATES, Organization, Skill
+
+SEARCH_CONFIG = "english"
+
+
+class CareerPath(models.TextChoices):
+    BUSINESS = "business", "Business and operations"
+    CONSULTING = "consulting", "Consulting and strategy"
+    DATA = "data", "Data and analytics"
+    DESIGN = "design", "Design and creative"
+    EDUCATION = "education", "Education"
+    ENGINEERING = "engineering", "Engineering and software"
+    FINANCE = "finance", "Finance and accounting"
+    HEALTH = "health", "Health and life sciences"
+    HR = "hr", "Human resources"
+    MARKETING = "marketing", "Marketing and communications"
+    NONPROFIT = "nonprofit", "Non-profit and social impact"
+    RESEARCH = "research", "Research"
+    SALES = "sales", "Sales and customer success"
+
+
+class ProjectQuerySet(models.QuerySet):
+    def browsable(self):
+        """What students see: published, still open, from a verified organization."""
+        return self.filter(
+            status=Project.Status.PUBLISHED,
+            apply_by__gte=timezone.localdate(),
+            organization__status=Organization.Status.VERIFIED,
+        )
+
+    def viewable(self):
+        """Project pages anyone may open: listed now, or closed after being listed."""
+        return self.filter(
+            status__in=[Project.Status.PUBLISHED, Project.Status.CLOSED],
+            organization__status=Organization.Status.VERIFIED,
+        )
+
+    def visible_to(self, user):
+        """Project pages a person may open: listed ones for everyone; any state for the
+        organization's members (a preview) and for career center staff."""
+        if getattr(user, "is_authenticated", False) and user.is_staff:
+            return self.all()
+        listed = Q(
+            status__in=[Project.Status.PUBLISHED, Project.Status.CLOSED],
+            organization__status=Organization.Status.VERIFIED,
+        )
+        if getattr(user, "is_authenticated", False) and user.is_employer:
+            return self.filter(listed | Q(organization__memberships__user=user))
+        return self.filter(listed)
+
+    def managed_by(self, user):
+        """Projects the user may see and change as a member of their organization; the one
+        place that decides it, so a forgotten filter cannot show another organization's work."""
+        if not getattr(user, "is_authenticated", False) or not user.is_employer:
+            return self.none()
+        return self.filter(organization__memberships__user=user)
+
+
+class Project(models.Model):
+    """A micro-internship listing."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+        CLOSED = "closed", "Closed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    HOURS_MIN, HOURS_MAX = 5, 40
+    OPENINGS_MIN, OPENINGS_MAX = 1, 10
+    DURATION_MIN, DURATION_MAX = 7, 31
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="projects")
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True, editable=False)
+    summary = models.CharField(max_length=280, help_text="One or two sentences shown in the listings.")
+    description = models.TextField(max_length=10000, help_text="Plain text; links become clickable.")
+    deliverables = models.TextField(max_length=5000, help_text="What the student hands in. Plain text.")
+    career_path = models.CharField(max_length=20, choices=CareerPath.choices)
+    skills = models.ManyToManyField(Skill, related_name="projects")
+    estimated_hours = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(HOURS_MIN), MaxValueValidator(HOURS_MAX)]
+    )
+    fee = models.DecimalField(
+        "fee (USD)", max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    remote = models.BooleanField(default=True)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=2, choices=US_STATES, blank=True)
+    openings = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(OPENINGS_MIN), MaxValueValidator(OPENINGS_MAX)]
+    )
+    apply_by = models.DateField()
+    duration_days = models.PositiveSmallIntegerField(
+        "duration (days from kick-off to due date)",
+        validators=[MinValueValidator(DURATION_MIN), MaxValueValidator(DURATION_MAX)],
+    )
+    contact = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contact_for_projects")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    review_note = models.TextField(blank=True, help_text="The career center's reason when it sent the project back.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Kept current by services.project_refresh_search (on save and when skills change);
+    # only PostgreSQL fills it, SQLite searches with icontains.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        indexes = [
+            models.Index(fields=["status", "apply_by"], name="project_status_apply_by_idx"),
+            models.Index(fields=["-published_at"], name="project_published_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(estimated_hours__gte=5, estimated_hours__lte=40), name="project_hours_5_40"
+            ),
+            models.CheckConstraint(condition=Q(openings__gte=1, openings__lte=10), name="project_openings_1_10"),
+            models.CheckConstraint(
+                condition=Q(duration_days__gte=7, duration_days__lte=31), name="project_duration_7_31"
+            ),
+            models.CheckConstraint(condition=Q(fee__gt=0), name="project_fee_positive"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("opportunities:project-detail", args=[self.slug])
+
+    @property
+    def hourly_rate(self):
+        return (self.fee / self.estimated_hours).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    @property
+    def location(self):
+        if self.remote:
+            return "Remote"
+        return ", ".join(part for part in (self.city, self.state) if part)
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.PUBLISHED and self.apply_by >= timezone.localdate()
+
+    @property
+    def is_editable(self):
+        return self.status == self.Status.DRAFT
+
+
+class Question(models.Model):
+    """One short-answer question of a project (1 to 5 each)."""
+
+    LIMIT_MIN, LIMIT_MAX = 100, 2000
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField("question", max_length=500)
+    max_chars = models.PositiveSmallIntegerField(
+        "character limit", default=1000, validators=[MinValueValidator(LIMIT_MIN), MaxValueValidator(LIMIT_MAX)]
+    )
+    required = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["project", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_chars__gte=100, max_chars__lte=2000), name="question_max_chars_100_2000"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class ProjectEvent(models.Model):
+    """The trail of a project: every change of state, who made it and when."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=16, choices=Project.Status.choices)
+    to_status = models.CharField(max_length=16, choices=Project.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["project", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.project}: {self.from_status} → {self.to_status}"
+
+
+class SavedSearch(models.Model):
+    """A student's saved browse query, mailed as a daily digest of newly published matches."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches")
+    name = models.CharField(max_length=200)
+    query = models.CharField(max_length=1000, help_text="The browse page's query string.")
+    created_at = models.DateTimeField(default=timezone.now)
+    # Projects published after this moment are new for the next digest.
+    last_digest_at = models.DateTimeField(default=timezone.now)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name_plural = "saved searches"
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "query"], name="saved_search_unique_per_user")]
+
+    def __str__(self):
+        return self.name
+
+
+class SavedSearchHit(models.Model):
+    """A project already mailed in one saved search's digest: never twice."""
+
+    search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="hits")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["search", "project"], name="saved_search_hit_unique")]

@@ -1,0 +1,158 @@
+"""Browse and search: the query parameters, and the one queryset every listing shares.
+
+The browse page, saved searches and their digests all read parameters through ``BrowseForm``
+and get projects from ``search_projects``, so a saved search finds what the page showed.
+"""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.http import QueryDict
+from django.utils import timezone
+
+from portal.models import Skill
+
+from .models import SEARCH_CONFIG, CareerPath, Project
+
+PAGE_SIZE = 20
+
+
+class BrowseForm(forms.Form):
+    """The browse page's filters. Invalid values are dropped with a note, never an error page."""
+
+    q = forms.CharField(label="Search projects", max_length=200, required=False, strip=True)
+    path = forms.ChoiceField(
+        label="Career path", choices=[("", "Any career path"), *CareerPath.choices], required=False
+    )
+    skill = forms.MultipleChoiceField(label="Skills", required=False, widget=forms.CheckboxSelectMultiple)
+    hours_min = forms.IntegerField(
+        label="Hours, at least", min_value=Project.HOURS_MIN, max_value=Project.HOURS_MAX, required=False
+    )
+    hours_max = forms.IntegerField(
+        label="Hours, at most", min_value=Project.HOURS_MIN, max_value=Project.HOURS_MAX, required=False
+    )
+    pay_min = forms.IntegerField(label="Fee at least (USD)", min_value=0, max_value=1_000_000, required=False)
+    remote = forms.ChoiceField(
+        label="Where",
+        choices=[("", "Remote or on site"), ("yes", "Remote only"), ("no", "On site only")],
+        required=False,
+    )
+    posted = forms.ChoiceField(
+        label="Posted",
+        choices=[("", "Any time"), ("1", "In the last day"), ("7", "In the last week"), ("30", "In the last month")],
+        required=False,
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        choices=[
+            ("", "Best match, then newest"),
+            ("newest", "Newest"),
+            ("apply_by", "Apply-by soonest"),
+            ("pay", "Highest fee"),
+        ],
+        required=False,
+    )
+
+    def __init__(self, data=None, *, skills=None):
+        super().__init__(data)
+        if skills is None:
+            skills = Skill.objects.order_by("name").values_list("slug", "name")
+        self.fields["skill"].choices = list(skills)
+        for field in self.fields.values():
+            field.widget.attrs.pop("required", None)
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("hours_min"), data.get("hours_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("hours_max", "The most hours must be at least the fewest hours; we ignored both.")
+            data.pop("hours_min", None)
+        return data
+
+    def notes(self):
+        """One sentence per ignored parameter, for the page to show above the results."""
+        notes = []
+        for name, errors in self.errors.items():
+            label = self.fields[name].label if name in self.fields else name
+            notes.append(f"We ignored “{label}”: {' '.join(errors)}")
+        return notes
+
+    def filters(self):
+        """The valid, non-empty parameters only (call after is_valid())."""
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", [])}
+
+
+def parse_params(query_string_or_dict):
+    """Validated filters from a query string or QueryDict, and the notes about ignored values."""
+    data = QueryDict(query_string_or_dict) if isinstance(query_string_or_dict, str) else query_string_or_dict
+    form = BrowseForm(data)
+    form.is_valid()
+    return form, form.filters()
+
+
+def encode_filters(filters):
+    """The canonical query string of a set of filters (saved searches compare these)."""
+    qd = QueryDict(mutable=True)
+    for name in BrowseForm.base_fields:
+        value = filters.get(name)
+        if value in (None, "", []):
+            continue
+        if isinstance(value, list):
+            qd.setlist(name, sorted(value))
+        else:
+            qd[name] = str(value)
+    return qd.urlencode()
+
+
+def search_projects(filters, *, now=None):
+    """Listed projects matching the filters, in the order the page shows them."""
+    qs = Project.objects.browsable()
+    q = filters.get("q")
+    ranked = False
+    if q:
+        if connection.vendor == "postgresql":
+            query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+            qs = qs.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+        else:
+            # SQLite has no full-text search: a plain match, title first.
+            has_skill = Exists(Skill.objects.filter(projects=OuterRef("pk"), name__icontains=q))
+            qs = qs.filter(
+                Q(title__icontains=q) | Q(summary__icontains=q) | Q(description__icontains=q) | Q(has_skill)
+            ).annotate(
+                rank=Case(
+                    When(title__icontains=q, then=Value(3)),
+                    When(summary__icontains=q, then=Value(2)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+        ranked = True
+    if filters.get("path"):
+        qs = qs.filter(career_path=filters["path"])
+    if filters.get("skill"):
+        qs = qs.filter(Exists(Skill.objects.filter(projects=OuterRef("pk"), slug__in=filters["skill"])))
+    if filters.get("hours_min") is not None:
+        qs = qs.filter(estimated_hours__gte=filters["hours_min"])
+    if filters.get("hours_max") is not None:
+        qs = qs.filter(estimated_hours__lte=filters["hours_max"])
+    if filters.get("pay_min") is not None:
+        qs = qs.filter(fee__gte=filters["pay_min"])
+    if filters.get("remote") == "yes":
+        qs = qs.filter(remote=True)
+    elif filters.get("remote") == "no":
+        qs = qs.filter(remote=False)
+    if filters.get("posted"):
+        qs = qs.filter(published_at__gte=(now or timezone.now()) - timedelta(days=int(filters["posted"])))
+    sort = filters.get("sort")
+    if sort == "newest" or (not sort and not ranked):
+        order = ["-published_at", "-pk"]
+    elif sort == "apply_by":
+        order = ["apply_by", "-published_at", "-pk"]
+    elif sort == "pay":
+        order = ["-fee", "-published_at", "-pk"]
+    else:
+        order = ["-rank", "-published_at", "-pk"]
+    return qs.order_by(*order)

@@ -1,0 +1,45 @@
+"""Keep the stored search vector current whatever changes a project: services, admin, shell."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from portal.models import Organization, Skill
+
+from .listing_cache import bump_listing_version
+from .models import Project
+from .services import project_refresh_search
+
+SEARCHED_FIELDS = {"title", "summary", "description", "deliverables"}
+
+
+@receiver(post_save, sender=Project, dispatch_uid="opportunities-project-search")
+def project_saved(sender, instance, update_fields=None, raw=False, **kwargs):
+    if raw or (update_fields is not None and not SEARCHED_FIELDS & set(update_fields)):
+        return
+    project_refresh_search(projects=Project.objects.filter(pk=instance.pk))
+
+
+@receiver(m2m_changed, sender=Project.skills.through, dispatch_uid="opportunities-project-skills-search")
+def project_skills_changed(sender, instance, action, reverse, pk_set=None, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if reverse:
+        # A skill gained or lost projects (from the skill's side).
+        projects = Project.objects.filter(pk__in=pk_set or []) if action != "post_clear" else Project.objects.none()
+    else:
+        projects = Project.objects.filter(pk=instance.pk)
+    project_refresh_search(projects=projects)
+
+
+@receiver(post_save, sender=Skill, dispatch_uid="opportunities-skill-renamed-search")
+def skill_saved(sender, instance, created, raw=False, **kwargs):
+    if raw or created:
+        return
+    project_refresh_search(projects=Project.objects.filter(skills=instance))
+
+
+# Anything that can change what the browse page shows moves it to fresh cache keys.
+for _sender in (Project, Organization, Skill):
+    post_save.connect(bump_listing_version, sender=_sender, dispatch_uid=f"listing-version-save-{_sender.__name__}")
+    post_delete.connect(bump_listing_version, sender=_sender, dispatch_uid=f"listing-version-delete-{_sender.__name__}")
+m2m_changed.connect(bump_listing_version, sender=Project.skills.through, dispatch_uid="listing-version-skills")

@@ -1,0 +1,363 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.models import Organization, Skill
+from portal.organizations.services import membership_of
+
+from .forms import ProjectForm, question_formset
+from .listing_cache import cached
+from .models import Project, SavedSearch
+from .search import PAGE_SIZE, BrowseForm, encode_filters, search_projects
+from .services import (
+    ProjectError,
+    project_cancel,
+    project_close,
+    project_create,
+    project_submit,
+    project_update,
+    saved_search_create,
+    saved_search_from_token,
+    saved_search_unsubscribe,
+)
+
+# Browse and search (everyone).
+
+
+def _without(filters, name, value=None):
+    rest = dict(filters)
+    if value is not None and isinstance(rest.get(name), list):
+        rest[name] = [v for v in rest[name] if v != value]
+    else:
+        rest.pop(name, None)
+    return encode_filters(rest)
+
+
+def _skill_choices():
+    return cached("skills", (), lambda: list(Skill.objects.order_by("name").values_list("slug", "name")))
+
+
+def _controls(form):
+    """The filter controls as plain data, drawn by the template without widget templates (the
+    browse page is the busiest page; Django's widget rendering was most of its time)."""
+    controls = []
+    for name in ("path", "hours_min", "hours_max", "pay_min", "remote", "posted", "sort"):
+        field, value = form.fields[name], form[name].value()
+        value = "" if value is None else str(value)
+        control = {"name": name, "label": field.label, "value": value, "errors": form.errors.get(name, [])}
+        if hasattr(field, "choices"):
+            control["options"] = [(str(v), label, str(v) == value) for v, label in field.choices]
+        else:
+            control["min"], control["max"] = field.min_value, field.max_value
+        controls.append(control)
+    chosen = set(form["skill"].value() or [])
+    skills = [(slug, name, slug in chosen) for slug, name in form.fields["skill"].choices]
+    return controls, skills
+
+
+def _results(filters, page_param, query, widen):
+    """The count, the page of projects and the pager, rendered: the same for everyone."""
+    projects = (
+        search_projects(filters)
+        .select_related("organization")
+        .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name")))
+    )
+    paginator = Paginator(projects, PAGE_SIZE)
+    notes = []
+    try:
+        page = paginator.page(page_param)
+    except PageNotAnInteger:
+        notes.append("We ignored “page”: it must be a whole number; here is the first page.")
+        page = paginator.page(1)
+    except EmptyPage:
+        number = paginator.num_pages
+        notes.append(f"There is no page {page_param}; here is page {number}.")
+        page = paginator.page(number)
+    has_filters = any(k != "sort" for k in filters)
+    html = render_to_string(
+        "opportunities/_results.html",
+        {"page": page, "query": query, "widen": widen, "filters": filters, "has_filters": has_filters},
+    )
+    return {"count": paginator.count, "notes": notes, "html": html, "titles": [p.title for p in page.object_list]}
+
+
+def _browse_page(params):
+    """Everything of the browse page that is the same for everyone asking with these parameters:
+    the filter form (with what was typed and its notes) and the results, rendered."""
+    skills = _skill_choices()
+    form = BrowseForm(params, skills=skills)
+    form.is_valid()
+    filters = form.filters()
+    query = encode_filters(filters)
+    skill_names = dict(skills)
+    widen = []
+    for name in filters:
+        if name == "sort":
+            continue
+        if name == "skill":
+            widen += [(f"skill {skill_names.get(s, s)}", _without(filters, "skill", s)) for s in filters["skill"]]
+        else:
+            widen.append((form.fields[name].label.lower(), _without(filters, name)))
+    page_param = params.get("page", "1")
+    results = cached("results", (query, page_param), lambda: _results(filters, page_param, query, widen))
+    controls, skill_options = _controls(form)
+    has_filters = any(k != "sort" for k in filters)
+    form_html = render_to_string(
+        "opportunities/_browse_form.html",
+        {
+            "form": form,
+            "controls": controls,
+            "skill_options": skill_options,
+            "has_filters": has_filters,
+            "notes": form.notes() + results["notes"],
+        },
+    )
+    return {
+        **results,
+        "form_html": form_html,
+        "q": filters.get("q", ""),
+        "query": query,
+        "search_query": encode_filters({k: v for k, v in filters.items() if k != "sort"}),
+    }
+
+
+@require_GET
+def project_list(request):
+    params = request.GET
+    raw = params.urlencode()
+    if len(raw) <= 600:
+        # Keyed by what was asked, so a repeated request skips even the form's validation.
+        page = cached("page", (sorted(params.lists()),), lambda: _browse_page(params))
+    else:
+        page = _browse_page(params)
+    saved = False
+    student = request.user.is_authenticated and request.user.is_student
+    if student:
+        saved = SavedSearch.objects.filter(user=request.user, query=page["search_query"], active=True).exists()
+    return render(
+        request,
+        "opportunities/project_list.html",
+        {"browse": page, "results": page, "count": page["count"], "saved": saved, "student": student},
+    )
+
+
+def _skills_with_resources():
+    return Prefetch("skills", queryset=Skill.objects.order_by("name").prefetch_related("resources"))
+
+
+@require_GET
+def project_detail(request, slug):
+    project = get_object_or_404(
+        Project.objects.visible_to(request.user)
+        .select_related("organization", "contact")
+        .prefetch_related(_skills_with_resources(), "questions"),
+        slug=slug,
+    )
+    missing = []
+    if request.user.is_authenticated and request.user.is_student:
+        have = set(Skill.objects.filter(students__user=request.user).values_list("pk", flat=True))
+        missing = [skill for skill in project.skills.all() if skill.pk not in have]
+    return render(
+        request,
+        "opportunities/project_detail.html",
+        {
+            "project": project,
+            "missing_skills": missing,
+            "is_member": project.organization_id == _member_org_id(request),
+        },
+    )
+
+
+def _member_org_id(request):
+    if not request.user.is_authenticated or not request.user.is_employer:
+        return None
+    return request.user.membership.organization_id if hasattr(request.user, "membership") else None
+
+
+# Saved searches (students).
+
+
+def _student_or_404(request):
+    if not request.user.is_student:
+        raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def saved_search_list(request):
+    _student_or_404(request)
+    if request.method == "POST":
+        try:
+            search, created = saved_search_create(user=request.user, query=request.POST.get("query", ""))
+        except ProjectError as exc:
+            messages.error(request, str(exc))
+            return redirect("opportunities:project-list")
+        messages.success(
+            request,
+            "Search saved: we email you new matches once a day." if created else "You had already saved this search.",
+        )
+        url = reverse("opportunities:project-list")
+        return redirect(f"{url}?{search.query}" if search.query else url)
+    searches = SavedSearch.objects.filter(user=request.user, active=True)
+    return render(request, "opportunities/saved_search_list.html", {"searches": searches})
+
+
+@login_required
+@require_POST
+def saved_search_delete(request, pk):
+    _student_or_404(request)
+    search = get_object_or_404(SavedSearch, pk=pk, user=request.user)
+    search.delete()
+    messages.success(request, f"Saved search “{search.name}” deleted.")
+    return redirect("opportunities:saved-search-list")
+
+
+@require_GET
+def saved_search_unsubscribe_view(request, token):
+    """One click from the email, no sign-in: the signed token names the search."""
+    search = saved_search_from_token(token)
+    if search is None:
+        raise Http404
+    saved_search_unsubscribe(search=search)
+    return render(request, "opportunities/unsubscribed.html", {"search": search})
+
+
+# Employer pages: an organization's projects. Everyone else gets 404.
+
+
+def _membership_or_404(request):
+    if not request.user.is_employer:
+        raise Http404
+    return membership_of(request.user)
+
+
+def _managed_project_or_404(request, slug):
+    return get_object_or_404(Project.objects.managed_by(request.user).select_related("organization"), slug=slug)
+
+
+@login_required
+@require_GET
+def employer_project_list(request):
+    membership = _membership_or_404(request)
+    if membership is None:
+        messages.info(request, "Create your organization, or ask its owner for an invitation, to post projects.")
+        return redirect("organizations:new")
+    projects = Project.objects.managed_by(request.user).order_by("-created_at")
+    return render(
+        request,
+        "opportunities/employer_project_list.html",
+        {"projects": projects, "organization": membership.organization},
+    )
+
+
+def _project_form_page(request, *, membership, project=None):
+    organization = membership.organization
+    existing = project.questions.count() if project else 0
+    FormSet = question_formset(existing=existing)
+    if request.method == "POST":
+        form = ProjectForm(request.POST, instance=project, organization=organization)
+        formset = FormSet(request.POST, instance=project or Project(), prefix="questions")
+        if form.is_valid() and formset.is_valid():
+            try:
+                with transaction.atomic():
+                    if project is None:
+                        project = project_create(
+                            organization=organization,
+                            by=request.user,
+                            data=form.project_data(),
+                            skills=form.cleaned_data["skills"],
+                            questions=formset.questions(),
+                        )
+                    else:
+                        project = project_update(
+                            project=project,
+                            by=request.user,
+                            data=form.project_data(),
+                            skills=form.cleaned_data["skills"],
+                            questions=formset.questions(),
+                        )
+            except ProjectError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "Draft saved. Submit it for review when it is ready.")
+                return redirect("opportunities:employer-project-detail", slug=project.slug)
+        status = 400
+    else:
+        initial = {"contact": request.user.pk} if project is None else None
+        form = ProjectForm(instance=project, organization=organization, initial=initial)
+        formset = FormSet(instance=project or Project(), prefix="questions")
+        status = 200
+    return render(
+        request,
+        "opportunities/employer_project_form.html",
+        {"form": form, "formset": formset, "project": project, "organization": organization},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def employer_project_new(request):
+    membership = _membership_or_404(request)
+    if membership is None:
+        messages.info(request, "Create your organization, or ask its owner for an invitation, to post projects.")
+        return redirect("organizations:new")
+    if membership.organization.status == Organization.Status.SUSPENDED:
+        messages.error(request, "Your organization is suspended; contact the career center.")
+        return redirect("opportunities:employer-project-list")
+    return _project_form_page(request, membership=membership)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def employer_project_edit(request, slug):
+    membership = _membership_or_404(request)
+    project = _managed_project_or_404(request, slug)
+    if not project.is_editable:
+        messages.error(request, f"This project is {project.get_status_display().lower()}; only drafts can be edited.")
+        return redirect("opportunities:employer-project-detail", slug=slug)
+    return _project_form_page(request, membership=membership, project=project)
+
+
+@login_required
+@require_GET
+def employer_project_detail(request, slug):
+    _membership_or_404(request)
+    project = get_object_or_404(
+        Project.objects.managed_by(request.user)
+        .select_related("organization", "contact")
+        .prefetch_related(_skills_with_resources(), "questions", "events__by"),
+        slug=slug,
+    )
+    return render(request, "opportunities/employer_project_detail.html", {"project": project})
+
+
+def _transition_view(service, done_message):
+    @login_required
+    @require_POST
+    def view(request, slug):
+        _membership_or_404(request)
+        project = _managed_project_or_404(request, slug)
+        try:
+            service(project=project, by=request.user)
+        except ProjectError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, done_message)
+        return redirect("opportunities:employer-project-detail", slug=slug)
+
+    return view
+
+
+employer_project_submit = _transition_view(
+    project_submit, "Submitted: the career center reviews it and emails you when it is published."
+)
+employer_project_close = _transition_view(project_close, "Closed: it no longer takes applications.")
+employer_project_cancel = _transition_view(project_cancel, "Cancelled.")

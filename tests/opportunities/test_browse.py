@@ -1,0 +1,303 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from opportunities.listing_cache import bump_listing_version
+from opportunities.models import CareerPath, Project
+from opportunities.templatetags.opportunities_tags import plaintext
+from portal.models import LearningResource, Organization, StudentProfile
+from tests.conftest import require
+from tests.factories import EmployerFactory, OrganizationFactory, ProjectFactory, SkillFactory
+
+pytestmark = pytest.mark.django_db
+
+S = Project.Status
+
+
+def titles(response):
+    return response.context["results"]["titles"]
+
+
+def test_only_published_open_projects_of_verified_organizations_are_listed(client):
+    listed = ProjectFactory(title="Listed")
+    ProjectFactory(title="Draft", status=S.DRAFT, published_at=None)
+    ProjectFactory(title="In review", status=S.IN_REVIEW, published_at=None)
+    ProjectFactory(title="Closed", status=S.CLOSED)
+    ProjectFactory(title="Cancelled", status=S.CANCELLED)
+    ProjectFactory(title="Expired", apply_by=timezone.localdate() - timedelta(days=1))
+    pending = ProjectFactory(title="Pending org", organization=OrganizationFactory(status="pending"))
+    suspended = ProjectFactory(title="Suspended org", organization=OrganizationFactory(status="suspended"))
+    response = client.get("/projects/")
+    assert titles(response) == ["Listed"]
+    assert "1 project" in response.content.decode()
+    assert client.get(f"/projects/{listed.slug}/").status_code == 200
+    for hidden in (pending, suspended):
+        assert client.get(f"/projects/{hidden.slug}/").status_code == 404
+    assert client.get("/projects/no-such-project/").status_code == 404
+
+
+def test_filters_combine_and_stay_in_the_links(client, python_skill, excel):
+    def make(title, **kw):
+        return ProjectFactory(title=title, **kw)
+
+    make("Match", career_path=CareerPath.DATA, skills=[python_skill], estimated_hours=12, fee=500, remote=True)
+    make("Wrong path", career_path=CareerPath.DESIGN, skills=[python_skill], estimated_hours=12, fee=500)
+    make("Wrong skill", career_path=CareerPath.DATA, skills=[excel], estimated_hours=12, fee=500)
+    make("Too long", career_path=CareerPath.DATA, skills=[python_skill], estimated_hours=30, fee=900)
+    make("Too cheap", career_path=CareerPath.DATA, skills=[python_skill], estimated_hours=12, fee=240)
+    make("On site", career_path=CareerPath.DATA, skills=[python_skill], estimated_hours=12, fee=500, remote=False)
+    response = client.get("/projects/?path=data&skill=python&hours_min=10&hours_max=20&pay_min=300&remote=yes")
+    assert titles(response) == ["Match"]
+    assert client.get("/projects/?remote=no").context["count"] == 1
+    assert client.get("/projects/?skill=python&skill=microsoft-excel").context["count"] == 6
+    assert (
+        response.context["browse"]["query"] == "path=data&skill=python&hours_min=10&hours_max=20&pay_min=300&remote=yes"
+    )
+
+
+def test_sorts(client):
+    today = timezone.localdate()
+    ProjectFactory(title="Old cheap", fee=Decimal(200), published_at=timezone.now() - timedelta(days=3))
+    ProjectFactory(title="Soon", fee=Decimal(300), apply_by=today + timedelta(days=1))
+    ProjectFactory(title="Rich", fee=Decimal(800), published_at=timezone.now() - timedelta(days=1))
+    assert titles(client.get("/projects/?sort=pay")) == ["Rich", "Soon", "Old cheap"]
+    assert titles(client.get("/projects/?sort=apply_by"))[0] == "Soon"
+    assert titles(client.get("/projects/"))[-1] == "Old cheap"
+    assert titles(client.get("/projects/?posted=1")) == ["Soon"]
+
+
+@pytest.mark.parametrize(
+    ("query", "note"),
+    [
+        ("hours_min=abc", "We ignored “Hours, at least”: Enter a whole number."),
+        ("hours_max=400", "We ignored “Hours, at most”: Ensure this value is less than or equal to 40."),
+        ("hours_min=30&hours_max=10", "The most hours must be at least the fewest hours; we ignored both."),
+        ("pay_min=-1", "We ignored “Fee at least (USD)”"),
+        ("sort=cheapest", "We ignored “Sort by”"),
+        ("path=astrology", "We ignored “Career path”"),
+        ("skill=no-such-skill", "We ignored “Skills”"),
+        ("remote=maybe", "We ignored “Where”"),
+        ("posted=9999", "We ignored “Posted”"),
+        ("page=zz", "We ignored “page”"),
+        ("page=99", "There is no page 99; here is page 1."),
+        ("page=-1", "There is no page -1"),
+        ("q=" + "x" * 300, "We ignored “Search projects”"),
+    ],
+)
+def test_bad_parameters_are_ignored_with_a_note(client, query, note):
+    ProjectFactory(title="Still here")
+    response = client.get(f"/projects/?{query}")
+    html = response.content.decode().replace("&#x27;", "'")
+    assert response.status_code == 200
+    assert note in html
+    assert titles(response) == ["Still here"]
+
+
+def test_bad_value_is_kept_in_the_form(client):
+    html = client.get("/projects/?hours_min=abc&q=design").content.decode()
+    assert 'value="abc"' in html and 'value="design"' in html
+
+
+def test_twenty_per_page_with_a_count(client):
+    organization = OrganizationFactory()
+    for i in range(45):
+        ProjectFactory(organization=organization, title=f"P{i:02}", published_at=timezone.now() - timedelta(minutes=i))
+    first = client.get("/projects/?path=data")
+    assert first.context["count"] == 45
+    assert len(titles(first)) == 20
+    html = first.content.decode()
+    assert "45 projects" in html and 'href="?path=data&amp;page=2"' in html
+    assert titles(client.get("/projects/?path=data&page=3")) == [f"P{i:02}" for i in range(40, 45)]
+
+
+def test_empty_state_suggests_widening_the_search(client, python_skill):
+    ProjectFactory(title="Something else")
+    html = client.get("/projects/?q=zebra&skill=python&remote=no").content.decode()
+    assert "No projects match this search" in html
+    assert 'href="?skill=python&amp;remote=no">Drop search projects' in html
+    assert 'href="?q=zebra&amp;remote=no">Drop skill Python' in html
+    assert "See all projects" in html
+
+
+def test_search_finds_by_title_skill_and_description(client, python_skill):
+    ProjectFactory(title="Inventory forecasting", description="Spreadsheets.")
+    ProjectFactory(title="Website refresh", description="Some inventory of pages.")
+    ProjectFactory(title="Automation", skills=[python_skill])
+    ProjectFactory(title="Unrelated")
+    assert set(titles(client.get("/projects/?q=inventory"))) == {"Inventory forecasting", "Website refresh"}
+    assert titles(client.get("/projects/?q=python")) == ["Automation"]
+
+
+def test_search_ranks_a_title_match_above_a_description_match(client):
+    require(connection.vendor == "postgresql", "full-text ranking needs PostgreSQL")
+    ProjectFactory(
+        title="Website refresh", description="We track the budget in a spreadsheet.", published_at=timezone.now()
+    )
+    ProjectFactory(title="Budget dashboard", description="Build it.", published_at=timezone.now() - timedelta(days=5))
+    ProjectFactory(title="Onboarding", summary="Help plan a budget.", published_at=timezone.now() - timedelta(days=1))
+    assert titles(client.get("/projects/?q=budgets")) == ["Budget dashboard", "Onboarding", "Website refresh"]
+
+
+def test_search_vector_follows_edits_and_skill_changes(client):
+    require(connection.vendor == "postgresql", "the stored search vector exists on PostgreSQL")
+    project = ProjectFactory(title="Plain title")
+    assert titles(client.get("/projects/?q=tableau")) == []
+    tableau = SkillFactory(name="Tableau", slug="tableau")
+    project.skills.add(tableau)
+    assert titles(client.get("/projects/?q=tableau")) == ["Plain title"]
+    tableau.name = "Power BI"
+    tableau.save()
+    assert titles(client.get("/projects/?q=tableau")) == []
+    assert titles(client.get("/projects/?q=power")) == ["Plain title"]
+    project.title = "Warehouse robotics"
+    project.save()
+    assert titles(client.get("/projects/?q=robotics")) == ["Warehouse robotics"]
+    Project.objects.filter(pk=project.pk).update(search_vector=None)
+    bump_listing_version()  # update() sends no signal; a fresh read, not the cached page
+    assert titles(client.get("/projects/?q=robotics")) == []  # the page reads the stored vector
+
+
+def test_project_page_shows_what_an_applicant_needs(client, carol):
+    project = ProjectFactory(
+        organization=carol.membership.organization,
+        contact=carol,
+        title="Churn study",
+        estimated_hours=12,
+        fee=Decimal("300.00"),
+        questions=["What would you try first?", "Which tools do you know?"],
+    )
+    html = client.get(f"/projects/{project.slug}/").content.decode()
+    for text in [
+        "Churn study",
+        carol.membership.organization.name,
+        "12 hours",
+        "$300.00",
+        "about $25.00 per hour",
+        "What would you try first?",
+        "Which tools do you know?",
+        "up to 500 characters",
+        "Sign in to apply",
+        "Carol Chen",
+    ]:
+        assert text in html, text
+
+
+def test_student_sees_learning_resources_for_skills_they_lack(client, alice, python_skill, excel):
+    LearningResource.objects.create(skill=python_skill, title="Python for beginners", url="https://learn.example/py")
+    LearningResource.objects.create(skill=excel, title="Excel basics", url="https://learn.example/xl")
+    StudentProfile.objects.create(user=alice).skills.add(excel)
+    project = ProjectFactory(skills=[python_skill, excel])
+    client.force_login(alice)
+    html = client.get(f"/projects/{project.slug}/").content.decode()
+    assert "Skills you do not list yet" in html
+    assert "Python for beginners" in html and "Excel basics" not in html
+    assert "Apply to this project" in html
+
+
+def test_student_without_profile_sees_every_skill_as_new(client, bob, python_skill):
+    LearningResource.objects.create(skill=python_skill, title="Python for beginners", url="https://learn.example/py")
+    project = ProjectFactory(skills=[python_skill])
+    client.force_login(bob)
+    assert "Python for beginners" in client.get(f"/projects/{project.slug}/").content.decode()
+
+
+def test_closed_project_page_stays_without_an_apply_button(client, alice):
+    project = ProjectFactory(status=S.CLOSED)
+    client.force_login(alice)
+    html = client.get(f"/projects/{project.slug}/").content.decode()
+    assert "no longer takes applications" in html and "Apply to this project" not in html
+    assert titles(client.get("/projects/")) == []
+
+
+def test_plain_text_is_escaped_keeps_lines_and_links_urls(client):
+    project = ProjectFactory(
+        description='Hello <script>alert(1)</script> & "friends".\nSecond line.\n\n'
+        "See (https://example.com/a?b=1&c=2). Not javascript:alert(1) nor <b>bold</b>"
+    )
+    html = client.get(f"/projects/{project.slug}/").content.decode()
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;friends&quot;.<br>Second line.</p>" in html
+    assert (
+        '(<a href="https://example.com/a?b=1&amp;c=2" rel="nofollow noopener noreferrer">'
+        "https://example.com/a?b=1&amp;c=2</a>)." in html
+    )
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html and 'href="javascript' not in html
+
+
+def test_plaintext_filter_edge_cases():
+    assert plaintext("") == ""
+    assert plaintext("a\r\nb") == "<p>a<br>b</p>"
+    assert plaintext("Read https://x.org/wiki/Foo_(bar).") == (
+        '<p>Read <a href="https://x.org/wiki/Foo_(bar)" rel="nofollow noopener noreferrer">'
+        "https://x.org/wiki/Foo_(bar)</a>.</p>"
+    )
+    assert plaintext('https://x.org/"onmouseover="x') == (
+        '<p><a href="https://x.org/" rel="nofollow noopener noreferrer">https://x.org/</a>&quot;onmouseover=&quot;x</p>'
+    )
+
+
+def make_projects(n, skills):
+    organization = OrganizationFactory()
+    contact = EmployerFactory(organization=organization)
+    for _ in range(n):
+        ProjectFactory(organization=organization, contact=contact, skills=skills, questions=["One?", "Two?"])
+
+
+@pytest.mark.parametrize("n", [5, 200])
+@pytest.mark.parametrize("who", ["anonymous", "alice", "carol"])
+def test_list_page_runs_a_fixed_number_of_queries(client, request, django_assert_max_num_queries, n, who):
+    skills = [SkillFactory() for _ in range(3)]
+    make_projects(n, skills)
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    # skills for the filter, count, page, the page's skills; session and user; saved-search check.
+    with django_assert_max_num_queries(7):
+        response = client.get("/projects/?q=project&remote=yes&sort=newest")
+    assert response.context["count"] == n
+
+
+@pytest.mark.parametrize("n", [5, 200])
+def test_project_page_runs_a_fixed_number_of_queries(client, alice, django_assert_max_num_queries, n):
+    skills = [SkillFactory() for _ in range(min(n, 40))]
+    for skill in skills:
+        LearningResource.objects.create(skill=skill, title=f"Learn {skill.name}", url="https://learn.example/")
+    make_projects(n, skills)
+    project = Project.objects.first()
+    client.force_login(alice)
+    # session, user; project; skills; resources; questions; the student's skills.
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/projects/{project.slug}/")
+    assert response.status_code == 200
+    assert len(response.context["missing_skills"]) == len(skills)
+
+
+def test_organization_of_a_listed_project_must_be_verified_even_if_project_is_published(client):
+    organization = OrganizationFactory(status=Organization.Status.VERIFIED)
+    project = ProjectFactory(organization=organization, title="Now you see me")
+    organization.status = Organization.Status.PENDING
+    organization.save()
+    assert titles(client.get("/projects/")) == []
+    assert client.get(f"/projects/{project.slug}/").status_code == 404
+
+
+def test_cached_results_follow_every_change_at_once(client, carol, sid, django_assert_max_num_queries):
+    from opportunities.services import project_close, project_publish, project_submit
+
+    project = ProjectFactory(
+        organization=carol.membership.organization,
+        contact=carol,
+        status=S.DRAFT,
+        published_at=None,
+        title="Fresh listing",
+    )
+    assert titles(client.get("/projects/")) == []
+    project_submit(project=project, by=carol)
+    project_publish(project=project, by=sid)
+    assert titles(client.get("/projects/")) == ["Fresh listing"]
+    with django_assert_max_num_queries(0):  # the same page again comes from the cache
+        assert titles(client.get("/projects/")) == ["Fresh listing"]
+    project_close(project=project, by=carol)
+    assert titles(client.get("/projects/")) == []

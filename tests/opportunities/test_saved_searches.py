@@ -1,0 +1,124 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from opportunities.models import SavedSearch, SavedSearchHit
+from opportunities.services import saved_search_create, saved_search_digests, saved_search_send_digest
+from opportunities.tasks import send_saved_search_digests
+from tests.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def ago(**kw):
+    return timezone.now() - timedelta(**kw)
+
+
+def test_student_saves_the_current_search(client, alice, python_skill):
+    client.force_login(alice)
+    html = client.get("/projects/?q=data&skill=python&sort=pay&page=1&hours_min=bad").content.decode()
+    assert 'name="query" value="q=data&amp;skill=python"' in html
+    response = client.post("/projects/saved/", {"query": "q=data&skill=python&sort=pay&hours_min=bad"})
+    search = SavedSearch.objects.get(user=alice)
+    assert search.query == "q=data&skill=python"  # sorting, paging and bad values are not part of it
+    assert search.name == "“data”; skills python"
+    assert response.url == "/projects/?q=data&skill=python"
+    html = client.get(response.url).content.decode()
+    assert "You get new matches of this search by email" in html
+    client.post("/projects/saved/", {"query": "skill=python&q=data"})
+    assert SavedSearch.objects.count() == 1
+    assert "“data”; skills python" in client.get("/projects/saved/").content.decode()
+
+
+def test_only_students_save_searches(client, carol):
+    client.force_login(carol)
+    assert client.post("/projects/saved/", {"query": "q=x"}).status_code == 404
+    assert "Save this search" not in client.get("/projects/").content.decode()
+    client.logout()
+    assert client.post("/projects/saved/", {"query": "q=x"}).status_code == 302
+    assert not SavedSearch.objects.exists()
+
+
+def test_nobody_deletes_someone_elses_saved_search(client, alice, bob):
+    search, _ = saved_search_create(user=alice, query="q=design")
+    client.force_login(bob)
+    assert client.post(f"/projects/saved/{search.pk}/delete/").status_code == 404
+    assert "design" not in client.get("/projects/saved/").content.decode()
+    client.force_login(alice)
+    client.post(f"/projects/saved/{search.pk}/delete/")
+    assert not SavedSearch.objects.exists()
+
+
+def test_digest_mails_new_matches_once_even_when_the_job_runs_twice(
+    alice, python_skill, django_capture_on_commit_callbacks
+):
+    search, _ = saved_search_create(user=alice, query="skill=python")
+    SavedSearch.objects.filter(pk=search.pk).update(created_at=ago(days=2), last_digest_at=ago(days=1))
+    ProjectFactory(title="Old match", skills=[python_skill], published_at=ago(days=2))
+    ProjectFactory(title="New match", skills=[python_skill], published_at=ago(hours=3))
+    ProjectFactory(title="New but other", published_at=ago(hours=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_saved_search_digests.delay().get() == 1
+        assert saved_search_digests() == 0
+    (email,) = mail.outbox
+    assert email.to == [alice.email]
+    assert email.subject == "1 new project for “skills python”"
+    assert "New match" in email.body and "Old match" not in email.body and "New but other" not in email.body
+
+
+def test_never_the_same_project_twice_in_one_searchs_digests(alice, python_skill, django_capture_on_commit_callbacks):
+    search, _ = saved_search_create(user=alice, query="skill=python")
+    SavedSearch.objects.filter(pk=search.pk).update(last_digest_at=ago(days=1))
+    ProjectFactory(title="First", skills=[python_skill], published_at=ago(hours=5))
+    with django_capture_on_commit_callbacks(execute=True):
+        saved_search_digests()
+        # Even if the window were reset, the project already mailed is not mailed again.
+        SavedSearch.objects.filter(pk=search.pk).update(last_digest_at=ago(days=1))
+        ProjectFactory(title="Second", skills=[python_skill], published_at=ago(hours=1))
+        saved_search_digests()
+        SavedSearch.objects.filter(pk=search.pk).update(last_digest_at=ago(days=1))
+        assert saved_search_digests() == 0
+    assert [("First" in m.body, "Second" in m.body) for m in mail.outbox] == [(True, False), (False, True)]
+    assert SavedSearchHit.objects.filter(search=search).count() == 2
+
+
+def test_no_digest_without_new_matches(alice, django_capture_on_commit_callbacks):
+    search, _ = saved_search_create(user=alice, query="q=nothing+like+this")
+    SavedSearch.objects.filter(pk=search.pk).update(last_digest_at=ago(days=1))
+    ProjectFactory(published_at=ago(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert saved_search_send_digest(search_id=search.pk) == 0
+    assert mail.outbox == []
+    search.refresh_from_db()
+    assert search.last_digest_at > ago(minutes=1)
+
+
+def test_projects_published_before_saving_are_not_news(alice, django_capture_on_commit_callbacks):
+    ProjectFactory(published_at=ago(hours=1))
+    saved_search_create(user=alice, query="")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert saved_search_digests() == 0
+    assert mail.outbox == []
+
+
+def test_one_click_unsubscribe_from_the_email(client, alice, django_capture_on_commit_callbacks):
+    search, _ = saved_search_create(user=alice, query="")
+    SavedSearch.objects.filter(pk=search.pk).update(last_digest_at=ago(days=1))
+    ProjectFactory(published_at=ago(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        saved_search_digests()
+    (email,) = mail.outbox
+    link = re.search(r"http://testserver(/projects/saved/unsubscribe/\S+/)", email.body).group(1)
+    assert link in email.alternatives[0][0]
+    response = client.get(link)  # no sign-in
+    assert response.status_code == 200 and "Unsubscribed" in response.content.decode()
+    search.refresh_from_db()
+    assert not search.active
+    ProjectFactory(published_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert saved_search_digests(now=timezone.now() + timedelta(days=1)) == 0
+    assert len(mail.outbox) == 1
+    assert client.get(link[:-3] + "xx/").status_code == 404

@@ -1,0 +1,145 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from portal.models import Invitation, Membership, Organization
+from portal.organizations.services import OrganizationError, organization_suspend, organization_verify
+from tests.factories import EmployerFactory, OrganizationFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+ORG = {"name": "Initech", "website": "initech.example.com", "size": "small", "industry": "Software", "state": "TX"}
+
+
+@pytest.fixture
+def erin(db):
+    """An employer with no organization yet."""
+    return EmployerFactory(email="erin@initech.example", organization=False)
+
+
+def test_employer_creates_an_organization_that_waits_for_verification(client, erin):
+    client.force_login(erin)
+    assert client.get("/organization/").url == "/organization/new/"
+    response = client.post("/organization/new/", ORG)
+    assert response.status_code == 302
+    organization = Organization.objects.get(name="Initech")
+    assert organization.status == Organization.Status.PENDING
+    assert organization.website == "https://initech.example.com"
+    assert Membership.objects.get(user=erin).role == Membership.Role.OWNER
+    assert "verifying Initech" in client.get("/organization/").content.decode()
+
+
+def test_organization_form_explains_errors_and_keeps_input(client, erin):
+    client.force_login(erin)
+    response = client.post("/organization/new/", {**ORG, "website": "not a url", "size": "huge", "state": "ZZ"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter a valid URL." in html
+    assert "Select a valid choice. huge is not one of the available choices." in html
+    assert 'value="Initech"' in html
+    assert not Organization.objects.exists()
+
+
+def test_students_and_members_cannot_create_organizations(client, alice, carol):
+    client.force_login(alice)
+    assert client.get("/organization/new/").status_code == 404
+    assert client.get("/organization/").status_code == 404
+    client.force_login(carol)  # already in one
+    assert client.get("/organization/new/").url == "/organization/"
+
+
+def test_owner_invites_a_colleague_who_joins_by_the_emailed_link(
+    client, carol, django_capture_on_commit_callbacks, erin
+):
+    client.force_login(carol)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/organization/invite/", {"email": "Erin@initech.example"})
+    assert response.status_code == 302
+    (email,) = mail.outbox
+    assert email.to == ["erin@initech.example"]
+    link = re.search(r"http://testserver(/organization/join/[^/\s]+/)", email.body).group(1)
+
+    client.force_login(erin)
+    assert "Join Organization" in client.get(link).content.decode()
+    assert client.post(link).url == "/organization/"
+    assert Membership.objects.get(user=erin).organization == carol.membership.organization
+    assert Membership.objects.get(user=erin).role == Membership.Role.MEMBER
+    # A link works once.
+    response = client.post(link)
+    assert response.status_code == 400
+    assert "has been used or has expired" in response.content.decode()
+
+
+def test_invitation_is_only_for_its_address(client, carol, dave):
+    invitation = Invitation.objects.create(
+        organization=carol.membership.organization, email="someone@else.example", token="t" * 20, invited_by=carol
+    )
+    newcomer = EmployerFactory(email="other@else.example", organization=False)
+    client.force_login(newcomer)
+    response = client.post(f"/organization/join/{invitation.token}/")
+    assert "sent to another email address" in response.content.decode()
+    assert not Membership.objects.filter(user=newcomer).exists()
+    assert client.get("/organization/join/no-such-token/").status_code == 404
+
+
+def test_only_owners_invite(client, carol):
+    member = EmployerFactory(organization=carol.membership.organization)
+    client.force_login(member)
+    assert client.post("/organization/invite/", {"email": "x@y.example"}).status_code == 404
+    assert not Invitation.objects.exists()
+
+
+def test_invite_form_explains_a_bad_address(client, carol, dave):
+    client.force_login(carol)
+    response = client.post("/organization/invite/", {"email": "not-an-email"})
+    assert response.status_code == 400
+    assert "Enter a valid email address." in response.content.decode()
+    response = client.post("/organization/invite/", {"email": dave.email})
+    assert "already belongs to an organization" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_staff_verify_and_suspend_with_history(client, sid):
+    organization = OrganizationFactory(status=Organization.Status.PENDING)
+    client.force_login(sid)
+    changelist = reverse("admin:portal_organization_changelist")
+    response = client.post(changelist, {"action": "verify", "_selected_action": [organization.pk]})
+    assert response.status_code == 302
+    organization.refresh_from_db()
+    assert organization.status == Organization.Status.VERIFIED
+    assert organization.status_changed_by == sid
+
+    # Suspending asks for a reason first.
+    response = client.post(changelist, {"action": "suspend", "_selected_action": [organization.pk]})
+    assert response.status_code == 200
+    assert "Reason" in response.content.decode()
+    organization.refresh_from_db()
+    assert organization.status == Organization.Status.VERIFIED
+    response = client.post(
+        changelist,
+        {"action": "suspend", "_selected_action": [organization.pk], "reason_given": "1", "reason": "Fake website"},
+    )
+    assert response.status_code == 302
+    organization.refresh_from_db()
+    assert organization.status == Organization.Status.SUSPENDED
+    assert organization.status_reason == "Fake website"
+    history = list(organization.history.order_by("history_date").values_list("status", "history_user"))
+    assert history[-2:] == [("verified", sid.pk), ("suspended", sid.pk)]
+
+
+def test_suspension_needs_a_reason_and_a_state_that_allows_it(sid):
+    organization = OrganizationFactory()
+    with pytest.raises(OrganizationError):
+        organization_suspend(organization=organization, by=sid, reason="  ")
+    with pytest.raises(OrganizationError):
+        organization_verify(organization=organization, by=sid)  # already verified
+
+
+def test_suspended_organizations_projects_leave_the_listings(client, sid):
+    project = ProjectFactory(title="Visible then gone")
+    assert "Visible then gone" in client.get("/projects/").content.decode()
+    organization_suspend(organization=project.organization, by=sid, reason="Complaints")
+    assert "Visible then gone" not in client.get("/projects/").content.decode()
+    assert client.get(f"/projects/{project.slug}/").status_code == 404
