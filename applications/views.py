@@ -1,15 +1,27 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, F, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from opportunities.models import Project, Question
 from portal.forms import EligibilityForm
-from portal.models import WorkEligibility
+from portal.models import Skill, WorkEligibility
 from portal.services import eligibility_declare
 from portal.views import student_required
 
+from . import services
 from .eligibility import eligibility_for
+from .forms import ApplicationForm, AssessmentForm, DeclineForm, answer_field_name
+from .models import Answer, Application, ApplicationEvent
+from .services import ApplicationError
+
+Status = Application.Status
 
 
 @never_cache
@@ -51,3 +63,330 @@ def eligibility(request):
             "iss_url": settings.INTERNATIONAL_STUDENT_SERVICES_URL,
         },
     )
+
+
+# Students: apply, their applications, and answering offers.
+
+
+@never_cache
+@student_required
+@require_http_methods(["GET", "POST"])
+def apply(request, slug):
+    project = get_object_or_404(
+        Project.objects.visible_to(request.user).select_related("organization", "contact"), slug=slug
+    )
+    application = Application.objects.filter(project=project, student=request.user).first()
+    if application is not None and application.status != Status.DRAFT:
+        messages.info(request, "You have already applied to this project.")
+        return redirect(application)
+    if application is None and not project.is_open:
+        messages.error(request, "This project no longer takes applications.")
+        return redirect(project)
+    questions = list(project.questions.all())
+    refusal = None
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        form = ApplicationForm(request.POST, questions=questions, submitting=action == "submit")
+        if form.is_valid():
+            try:
+                application = services.application_start(student=request.user, project=project)
+                services.application_save_answers(application=application, by=request.user, answers=form.answers())
+                if action == "submit":
+                    services.application_submit(application=application, by=request.user)
+                    messages.success(request, "Application submitted. We emailed you a confirmation.")
+                    return redirect(application)
+                if action == "review":
+                    services.application_request_review(application=application, by=request.user)
+                    messages.success(request, "Draft saved and sent to the career center; they will email you.")
+                else:
+                    messages.success(request, "Draft saved. Come back to finish it any time before the apply-by date.")
+                return redirect("applications:apply", slug=slug)
+            except ApplicationError as exc:
+                refusal = exc
+                status = 400
+        else:
+            messages.error(request, "Please correct the answers marked below. Nothing you typed is lost.")
+            status = 400
+    else:
+        initial = {}
+        if application is not None:
+            initial = {answer_field_name(a.question): a.text for a in application.answers.select_related("question")}
+        form = ApplicationForm(initial=initial, questions=questions)
+    reviews = list(application.review_requests.select_related("answered_by")) if application else []
+    return render(
+        request,
+        "applications/apply.html",
+        {
+            "project": project,
+            "application": application,
+            "form": form,
+            "refusal": refusal,
+            "answered_review": next((r for r in reviews if r.is_answered), None),
+            "review_pending": any(not r.is_answered for r in reviews),
+        },
+        status=status,
+    )
+
+
+@never_cache
+@student_required
+@require_GET
+def application_list(request):
+    applications = (
+        Application.objects.of_student(request.user)
+        .select_related("project__organization")
+        .order_by("-updated_at", "-pk")
+    )
+    return render(request, "applications/application_list.html", {"applications": applications})
+
+
+def _own_application_or_404(request, pk):
+    return get_object_or_404(
+        Application.objects.of_student(request.user).select_related("project__organization", "project__contact"),
+        pk=pk,
+    )
+
+
+@never_cache
+@student_required
+@require_GET
+def application_detail(request, pk):
+    application = _own_application_or_404(request, pk)
+    answers = Answer.objects.filter(application=application).select_related("question")
+    events = ApplicationEvent.objects.filter(application=application)
+    reviews = application.review_requests.filter(answered_at__isnull=False)
+    return render(
+        request,
+        "applications/application_detail.html",
+        {"application": application, "answers": answers, "events": events, "reviews": reviews},
+    )
+
+
+def _student_action(service, done):
+    @student_required
+    @require_POST
+    def view(request, pk):
+        application = _own_application_or_404(request, pk)
+        try:
+            service(application=application, by=request.user)
+        except ApplicationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, done)
+        return redirect(application)
+
+    return view
+
+
+application_withdraw = _student_action(services.application_withdraw, "Your application is withdrawn.")
+application_accept = _student_action(
+    services.application_accept, "Offer accepted. Next: sign up for payroll, then the kick-off."
+)
+application_decline_offer = _student_action(services.application_decline_offer, "You declined the offer.")
+
+
+# Employers: the applicants of a project.
+
+SORTS = {
+    "newest": ("Newest first", ["-submitted_at", "-pk"]),
+    "oldest": ("Oldest first", ["submitted_at", "pk"]),
+    "rating": ("Highest rated", [F("assessment__rating").desc(nulls_last=True), "-submitted_at", "-pk"]),
+}
+FILTER_STATES = [s for s in Status if s != Status.DRAFT]
+
+
+def _applicants_params(source):
+    """The page's own parameters (blind mode, state, sort), cleaned, to keep in every link."""
+    params = {}
+    if source.get("blind") == "0":
+        params["blind"] = "0"
+    if source.get("state") in {s.value for s in FILTER_STATES}:
+        params["state"] = source["state"]
+    if source.get("sort") in SORTS and source["sort"] != "newest":
+        params["sort"] = source["sort"]
+    return params
+
+
+def _applicants_url(project, params):
+    url = reverse("applications:applicants", args=[project.slug])
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _eligibility_summary(records):
+    record = records[0] if records else None
+    if record is None:
+        return "Not declared yet"
+    text = f"{record.get_basis_display()}: {record.get_status_display().lower()}"
+    if record.ends_on:
+        text += f", until {record.ends_on:%b} {record.ends_on.day}, {record.ends_on.year}"
+    return text
+
+
+def _applicants_page(request, project, *, failed=None, status=200):
+    """The applicants page. ``failed`` = (application id, form name, bound form) re-shows one
+    applicant's form with its errors and what was typed."""
+    params = _applicants_params(request.GET if request.method == "GET" else request.POST)
+    blind = params.get("blind") != "0"
+    sort = params.get("sort", "newest")
+    applications = (
+        Application.objects.for_employer(request.user)
+        .filter(project=project)
+        .select_related("student__student_profile", "assessment")
+        .prefetch_related(
+            Prefetch("answers", queryset=Answer.objects.order_by("question__position", "question__pk")),
+            Prefetch("student__student_profile__skills", queryset=Skill.objects.order_by("name")),
+            Prefetch(
+                "student__eligibility_records",
+                queryset=WorkEligibility.objects.filter(is_current=True),
+                to_attr="current_eligibility",
+            ),
+        )
+        .order_by(*SORTS[sort][1])
+    )
+    if "state" in params:
+        applications = applications.filter(status=params["state"])
+    questions = list(Question.objects.filter(project=project))
+    counts = dict(
+        Application.objects.for_employer(request.user)
+        .filter(project=project)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    rows = []
+    for application in applications:
+        profile = getattr(application.student, "student_profile", None)
+        assessment = getattr(application, "assessment", None)
+        by_question = {a.question_id: a.text for a in application.answers.all()}
+        row = {
+            "application": application,
+            "shown": application.is_revealed or not blind,
+            "profile": profile,
+            "skills": list(profile.skills.all()) if profile else [],
+            "eligibility": _eligibility_summary(application.student.current_eligibility),
+            "answers": [(q, by_question.get(q.pk, "")) for q in questions],
+            "rating": str(assessment.rating) if assessment and assessment.rating else "",
+            "notes": assessment.notes if assessment else "",
+            "assessment_errors": {},
+            "decline_reason": "",
+            "decline_message": "",
+            "decline_errors": {},
+            "decline_open": False,
+        }
+        if failed and failed[0] == application.pk:
+            _, which, form = failed
+            if which == "assessment":
+                row.update(rating=form.data.get("rating", ""), notes=form.data.get("notes", ""))
+                row["assessment_errors"] = form.errors
+            else:
+                row.update(decline_reason=form.data.get("reason", ""), decline_message=form.data.get("message", ""))
+                row["decline_errors"] = form.errors
+                row["decline_open"] = True
+        rows.append(row)
+    return render(
+        request,
+        "applications/applicants.html",
+        {
+            "project": project,
+            "rows": rows,
+            "questions": questions,
+            "blind": blind,
+            "params": params,
+            "query": urlencode(params),
+            "sort": sort,
+            "sorts": [(key, label) for key, (label, _) in SORTS.items()],
+            "states": [(s.value, s.label, counts.get(s.value, 0)) for s in FILTER_STATES],
+            "state": params.get("state", ""),
+            "total": sum(counts.values()),
+            "holding": counts.get(Status.OFFERED, 0) + counts.get(Status.ACCEPTED, 0),
+            "blind_toggle_url": _applicants_url(
+                project, {**params, "blind": "0"} if blind else {k: v for k, v in params.items() if k != "blind"}
+            ),
+            "reasons": [(r.value, r.label) for r in Application.EMPLOYER_REASONS],
+            "ratings": [str(n) for n in range(1, 6)],
+        },
+        status=status,
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def applicants(request, slug):
+    project = get_object_or_404(
+        Project.objects.managed_by(request.user).select_related("organization", "contact"), slug=slug
+    )
+    return _applicants_page(request, project)
+
+
+def _managed_application_or_404(request, pk):
+    return get_object_or_404(Application.objects.for_employer(request.user).select_related("project"), pk=pk)
+
+
+def _back(application, request):
+    return redirect(
+        _applicants_url(application.project, _applicants_params(request.POST)) + f"#applicant-{application.pk}"
+    )
+
+
+def _employer_action(service, done):
+    @login_required
+    @require_POST
+    def view(request, pk):
+        application = _managed_application_or_404(request, pk)
+        try:
+            service(application=application, by=request.user)
+        except ApplicationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, done.format(pk=application.pk))
+        return _back(application, request)
+
+    return view
+
+
+applicant_shortlist = _employer_action(services.application_shortlist, "Applicant #{pk} is on the shortlist.")
+applicant_select = _employer_action(
+    services.application_select, "Offer made to applicant #{pk}; they have a few days to answer."
+)
+
+
+@login_required
+@require_POST
+def applicant_decline(request, pk):
+    application = _managed_application_or_404(request, pk)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.application_decline(
+                application=application,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                message=form.cleaned_data["message"],
+            )
+        except ApplicationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Applicant #{application.pk} was told they were not selected.")
+        return _back(application, request)
+    messages.error(request, f"Applicant #{application.pk} was not declined: please correct the form.")
+    return _applicants_page(request, application.project, failed=(application.pk, "decline", form), status=400)
+
+
+@login_required
+@require_POST
+def applicant_assessment(request, pk):
+    application = _managed_application_or_404(request, pk)
+    form = AssessmentForm(request.POST)
+    if form.is_valid():
+        services.assessment_save(
+            application=application,
+            by=request.user,
+            rating=form.cleaned_data["rating"],
+            notes=form.cleaned_data["notes"],
+        )
+        messages.success(request, f"Rating and notes saved for applicant #{application.pk}.")
+        return _back(application, request)
+    messages.error(request, f"The rating and notes of applicant #{application.pk} are not saved yet.")
+    return _applicants_page(request, application.project, failed=(application.pk, "assessment", form), status=400)

@@ -38,6 +38,16 @@ app.conf.update(
             "task": "opportunities.tasks.close_expired_projects",
             "schedule": crontab(minute=5, hour="0"),
         },
+        # Hourly: an offer lapses within the hour after its time, and the reminder after 24 h.
+        "offers-due": {
+            "task": "applications.tasks.offers_due_task",
+            "schedule": crontab(minute=15),
+        },
+        # Daily: at most one digest of new applications per project and day.
+        "applications-digest": {
+            "task": "applications.tasks.applications_digest_task",
+            "schedule": crontab(minute=30, hour="7"),
+        },
         "saved-search-digests": {
             "task": "opportunities.tasks.send_saved_search_digests",
             "schedule": crontab(minute=0, hour="7"),

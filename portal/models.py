@@ -178,12 +178,20 @@ def validate_linkedin_url(value):
 
 class StudentProfileQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Profiles (and their résumés) this person may see: their own, or all for career center
-        staff. Employers gain access through applications, in a later feature."""
+        """Profiles (and their résumés) this person may see: their own; all for career center
+        staff; for an employer, those of students who submitted an application (a draft does not
+        count) to a project of the employer's organization. Applications live in a later app, so
+        they are reached by name across the reverse relation."""
         if not user.is_authenticated:
             return self.none()
         if user.is_staff and user.has_perm("portal.view_studentprofile"):
             return self
+        if user.is_employer:
+            applicants = User.objects.filter(
+                applications__submitted_at__isnull=False,
+                applications__project__organization__memberships__user=user,
+            )
+            return self.filter(user__in=applicants.values("pk"))
         return self.filter(user=user)
 
 

@@ -33,6 +33,14 @@ CAREER_CENTER_PERMISSIONS = {
     "payroll": {
         "contractorrecord": ["view", "change"],
     },
+    # Applications change state only through their services; staff read, export, and answer
+    # draft-review requests.
+    "applications": {
+        "application": ["view"],
+        "answer": ["view"],
+        "applicationevent": ["view"],
+        "reviewrequest": ["view", "change"],
+    },
 }
 
 

@@ -280,3 +280,7 @@ INTERNATIONAL_STUDENT_SERVICES_URL = env.str("INTERNATIONAL_STUDENT_SERVICES_URL
 ITIN_GUIDE_URL = env.str(
     "ITIN_GUIDE_URL", default="https://www.irs.gov/individuals/individual-taxpayer-identification-number"
 )
+# An offer not answered within this many days lapses and its opening is free again.
+OFFER_RESPONSE_DAYS = env.int("OFFER_RESPONSE_DAYS", default=3)
+# The offer reminder goes this many hours after the offer, once.
+OFFER_REMINDER_HOURS = env.int("OFFER_REMINDER_HOURS", default=24)

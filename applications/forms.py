@@ -1,0 +1,85 @@
+from django import forms
+
+from .models import Application, Assessment
+from .services import normalize_answer
+
+
+class AnswerField(forms.CharField):
+    """Plain text, counted as the browser's counter counts it (line ends as one character)."""
+
+    def to_python(self, value):
+        return normalize_answer(super().to_python(value))
+
+
+def answer_field_name(question):
+    return f"answer_{question.pk}"
+
+
+class ApplicationForm(forms.Form):
+    """One answer per question. A draft may be incomplete; submitting needs every required answer."""
+
+    def __init__(self, *args, questions, submitting=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        self.submitting = submitting
+        for question in self.questions:
+            name = answer_field_name(question)
+            self.fields[name] = AnswerField(
+                label=question.text,
+                max_length=question.max_chars,
+                required=False,
+                strip=False,
+                help_text=f"Up to {question.max_chars} characters{'' if question.required else ' (optional)'}.",
+                widget=forms.Textarea(attrs={"rows": 6, "data-counter": f"{name}-count"}),
+                error_messages={
+                    "max_length": "This answer is %(show_value)d characters long; the limit is %(limit_value)d. "
+                    "Shorten it a little."
+                },
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.submitting:
+            for question in self.questions:
+                name = answer_field_name(question)
+                if question.required and name not in self.errors and not cleaned.get(name):
+                    self.add_error(name, "Answer this question before you submit. Your other answers are kept.")
+        return cleaned
+
+    def bound_questions(self):
+        """(question, bound field) pairs for the template."""
+        return [(q, self[answer_field_name(q)]) for q in self.questions]
+
+    def answers(self):
+        return {q.pk: self.cleaned_data.get(answer_field_name(q), "") for q in self.questions}
+
+
+class DeclineForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Reason",
+        choices=[("", "Choose a reason")] + [(r.value, r.label) for r in Application.EMPLOYER_REASONS],
+        error_messages={"required": "Choose a reason; the student sees it.", "invalid_choice": "Choose a reason."},
+    )
+    message = forms.CharField(
+        label="Message to the student (optional)", required=False, max_length=2000, widget=forms.Textarea
+    )
+
+
+RATING_CHOICES = [("", "Not rated")] + [(str(n), f"{n} of 5") for n in range(1, 6)]
+
+
+class AssessmentForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="Rating",
+        choices=RATING_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": "Choose a rating from 1 to 5, or “Not rated”."},
+    )
+    notes = forms.CharField(
+        label="Private notes",
+        required=False,
+        max_length=Assessment._meta.get_field("notes").max_length,
+        widget=forms.Textarea,
+    )

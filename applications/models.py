@@ -1,0 +1,197 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from opportunities.models import Project, Question
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def of_student(self, user):
+        """A student's own applications, drafts included."""
+        if not getattr(user, "is_authenticated", False) or not user.is_student:
+            return self.none()
+        return self.filter(student=user)
+
+    def for_employer(self, user):
+        """Applications an organization's members review: submitted (never drafts) to its projects.
+        The one place that decides it, so a forgotten filter cannot show another organization's
+        applicants."""
+        if not getattr(user, "is_authenticated", False) or not user.is_employer:
+            return self.none()
+        return self.filter(project__organization__memberships__user=user, submitted_at__isnull=False)
+
+
+class Application(models.Model):
+    """One student's application to one project, from draft to the answer to an offer."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        SHORTLISTED = "shortlisted", "Shortlisted"
+        OFFERED = "offered", "Offer made"
+        ACCEPTED = "accepted", "Offer accepted"
+        DECLINED = "declined", "Offer declined"
+        NOT_SELECTED = "not_selected", "Not selected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        LAPSED = "lapsed", "Offer lapsed"
+
+    class Reason(models.TextChoices):
+        """Why an applicant was not selected; the student sees it."""
+
+        ANOTHER_CANDIDATE = "another_candidate", "Another candidate was chosen"
+        SKILLS = "skills", "Skills did not match this project"
+        AVAILABILITY = "availability", "Availability did not match"
+        OTHER = "other", "Other"
+        FILLED = "filled", "The openings were filled by other candidates"
+
+    # Reasons an employer may pick; FILLED is the portal's own when the openings fill.
+    EMPLOYER_REASONS = [Reason.ANOTHER_CANDIDATE, Reason.SKILLS, Reason.AVAILABILITY, Reason.OTHER]
+    # States in which the employer still has a decision to make.
+    UNDECIDED = [Status.SUBMITTED, Status.SHORTLISTED]
+    # States that hold an opening.
+    HOLDING = [Status.OFFERED, Status.ACCEPTED]
+    # States in which the employer sees who the applicant is, even in blind mode.
+    REVEALED = [Status.SHORTLISTED, Status.OFFERED, Status.ACCEPTED]
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="applications")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applications")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # The supervisor's daily digest claims each submitted application once.
+    digested_at = models.DateTimeField(null=True, blank=True)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    offer_reminded_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField("final decision at", null=True, blank=True)
+    reason = models.CharField("reason not selected", max_length=20, choices=Reason.choices, blank=True)
+    message = models.TextField("message to the student", max_length=2000, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "student"], name="application_one_per_student_project")
+        ]
+        indexes = [
+            models.Index(fields=["project", "status"], name="application_project_status_idx"),
+            models.Index(fields=["status", "offer_expires_at"], name="application_offer_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.student} → {self.project}"
+
+    def get_absolute_url(self):
+        return reverse("applications:detail", args=[self.pk])
+
+    @property
+    def next_step(self):
+        """What the student does next, in a few words."""
+        return {
+            self.Status.DRAFT: "Finish your answers and submit.",
+            self.Status.SUBMITTED: "Wait for the employer's decision; you get an email.",
+            self.Status.SHORTLISTED: "You are on the shortlist; the employer decides soon.",
+            self.Status.OFFERED: "Accept or decline the offer.",
+            self.Status.ACCEPTED: "Sign up for payroll and get ready for the kick-off.",
+            self.Status.DECLINED: "Nothing: you declined the offer.",
+            self.Status.NOT_SELECTED: "Apply to another project.",
+            self.Status.WITHDRAWN: "Nothing: you withdrew.",
+            self.Status.LAPSED: "Apply to another project.",
+        }[self.status]
+
+    @property
+    def is_revealed(self):
+        return self.status in self.REVEALED
+
+    @property
+    def can_withdraw(self):
+        return self.status in self.UNDECIDED
+
+
+class Answer(models.Model):
+    """A student's answer to one question of the project: plain text."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    text = models.TextField(max_length=Question.LIMIT_MAX, blank=True)
+
+    class Meta:
+        ordering = ["question__position", "question__pk"]
+        constraints = [models.UniqueConstraint(fields=["application", "question"], name="answer_one_per_question")]
+
+    def __str__(self):
+        return f"Answer to {self.question}"
+
+
+class ApplicationEvent(models.Model):
+    """The trail of an application: every change of state, who made it and when."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=16, choices=Application.Status.choices)
+    to_status = models.CharField(max_length=16, choices=Application.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["application", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.application}: {self.from_status} → {self.to_status}"
+
+
+class Assessment(models.Model):
+    """The organization's private rating and notes on one applicant; never shown to the student."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="assessment")
+    rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    notes = models.TextField("private notes", max_length=4000, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="assessment_rating_1_5"
+            )
+        ]
+
+    def __str__(self):
+        return f"Assessment of {self.application}"
+
+
+class ReviewRequest(models.Model):
+    """A student asks the career center to read a draft; staff answer with comments."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="review_requests")
+    requested_at = models.DateTimeField(default=timezone.now)
+    comments = models.TextField(blank=True, max_length=5000, help_text="The student sees these beside the draft.")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "draft review"
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"], condition=Q(answered_at__isnull=True), name="review_one_open_per_application"
+            )
+        ]
+
+    def __str__(self):
+        return f"Review of {self.application}"
+
+    @property
+    def is_answered(self):
+        return self.answered_at is not None

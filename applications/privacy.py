@@ -1,0 +1,53 @@
+"""What applications give to "Download my data" and do on "Delete my account".
+
+The export holds the student's applications as they see them: the answers, the timeline and
+the reason when not selected. The employer's private rating and notes are not the student's
+to read, so they are not exported; erasure removes them with the applications.
+"""
+
+from .models import Application, ApplicationEvent
+
+
+def _date(value):
+    return value.isoformat() if value else None
+
+
+def export(user):
+    applications = (
+        Application.objects.filter(student=user)
+        .select_related("project__organization")
+        .prefetch_related("answers__question", "review_requests")
+        .order_by("created_at", "pk")
+    )
+    events = {}
+    for event in ApplicationEvent.objects.filter(application__student=user).order_by("at", "pk"):
+        events.setdefault(event.application_id, []).append(
+            {"at": _date(event.at), "from": event.get_from_status_display(), "to": event.get_to_status_display()}
+        )
+    return {
+        "applications": [
+            {
+                "project": application.project.title,
+                "organization": application.project.organization.name,
+                "status": application.get_status_display(),
+                "started_at": _date(application.created_at),
+                "submitted_at": _date(application.submitted_at),
+                "offered_at": _date(application.offered_at),
+                "decided_at": _date(application.decided_at),
+                "reason_not_selected": application.get_reason_display() if application.reason else "",
+                "message_from_employer": application.message,
+                "answers": [{"question": a.question.text, "answer": a.text} for a in application.answers.all()],
+                "career_center_comments": [
+                    {"requested_at": _date(r.requested_at), "answered_at": _date(r.answered_at), "comments": r.comments}
+                    for r in application.review_requests.all()
+                ],
+                "timeline": events.get(application.pk, []),
+            }
+            for application in applications
+        ]
+    }
+
+
+def erase(user):
+    """The applications go, with their answers, trail, reviews and the employers' notes."""
+    Application.objects.filter(student=user).delete()
