@@ -8,9 +8,10 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from applications.models import Answer, Application, Assessment
 from opportunities.models import CareerPath, Project, Question
 from opportunities.services import project_refresh_search
-from portal.models import Membership, Organization, Skill, StudentProfile, User
+from portal.models import Membership, Organization, Skill, StudentProfile, User, WorkEligibility
 
 SKILLS = [
     "Microsoft Excel", "Data analysis", "Python", "SQL", "JavaScript", "Graphic design", "Social media marketing",
@@ -29,6 +30,7 @@ SIZES = [s for s, _ in Organization.Size.choices]
 STATES = ["MA", "NY", "CA", "TX", "IL", "OH", "WA", "GA", "NC", "PA", "FL", "CO"]
 PATHS = [p for p, _ in CareerPath.choices]
 BATCH = 5000
+UNUSABLE = "!"  # an unusable password hash: nobody signs in as these students
 
 
 def _text(rng, words):
@@ -137,3 +139,92 @@ def seed(*, projects=10_000, organizations=500, students=100_000, out=print):
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     return created[0].slug
+
+
+def seed_applicants(project, count, *, password=UNUSABLE):
+    """``count`` students with a profile, two skills and a current eligibility record, each with
+    a submitted (every other one shortlisted) application to ``project`` answering every
+    question; every third is rated. Used by the bench and by the query-count tests."""
+    rng = random.Random(project.pk)
+    now = timezone.now()
+    skills = list(Skill.objects.all()[:10])
+    questions = list(project.questions.all())
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=f"applicant{i}-{project.pk}@bench.example",
+                first_name=f"First{i}",
+                last_name=f"Last{i}",
+                role=User.Role.STUDENT,
+                password=password,
+            )
+            for i in range(count)
+        ],
+        batch_size=BATCH,
+    )
+    profiles = StudentProfile.objects.bulk_create(
+        [
+            StudentProfile(user=u, program="B.S. Data Science", graduation_season="spring", graduation_year=2027)
+            for u in users
+        ],
+        batch_size=BATCH,
+    )
+    if skills:
+        StudentProfile.skills.through.objects.bulk_create(
+            [
+                StudentProfile.skills.through(studentprofile_id=p.pk, skill_id=s.pk)
+                for p in profiles
+                for s in rng.sample(skills, min(2, len(skills)))
+            ],
+            batch_size=BATCH,
+        )
+    WorkEligibility.objects.bulk_create(
+        [
+            WorkEligibility(student=u, basis=WorkEligibility.Basis.CITIZEN, status=WorkEligibility.Status.ATTESTED)
+            for u in users
+        ],
+        batch_size=BATCH,
+    )
+    applications = Application.objects.bulk_create(
+        [
+            Application(
+                project=project,
+                student=u,
+                status=Application.Status.SHORTLISTED if i % 2 else Application.Status.SUBMITTED,
+                submitted_at=now - timedelta(minutes=i),
+            )
+            for i, u in enumerate(users)
+        ],
+        batch_size=BATCH,
+    )
+    Answer.objects.bulk_create(
+        [
+            Answer(application=a, question=q, text=_text(rng, TOPICS + VERBS + AUDIENCES) * 3)
+            for a in applications
+            for q in questions
+        ],
+        batch_size=BATCH,
+    )
+    Assessment.objects.bulk_create(
+        [Assessment(application=a, rating=1 + i % 5, notes="Clear answers.") for i, a in enumerate(applications[::3])],
+        batch_size=BATCH,
+    )
+    return applications
+
+
+def seed_student_applications(student, projects):
+    """One application of ``student`` to each of ``projects``, cycling through every state."""
+    now = timezone.now()
+    states = list(Application.Status)
+    return Application.objects.bulk_create(
+        [
+            Application(
+                project=p,
+                student=student,
+                status=states[i % len(states)],
+                submitted_at=None if states[i % len(states)] == Application.Status.DRAFT else now,
+                offer_expires_at=now + timedelta(days=3),
+            )
+            for i, p in enumerate(projects)
+        ]
+    )

@@ -170,3 +170,30 @@ class ProjectFactory(factory.django.DjangoModelFactory):
         if create and extracted is not False:
             for i, text in enumerate(extracted or ["Why does this project interest you?"]):
                 Question.objects.create(project=self, position=i, text=text, max_chars=500)
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """An application in any state (``status=``), with an answer to every question unless
+    ``answers=False``; the timestamps its state implies are filled in."""
+
+    class Meta:
+        model = "applications.Application"
+        skip_postgeneration_save = True
+
+    project = factory.SubFactory(ProjectFactory)
+    student = factory.SubFactory(StudentFactory)
+    status = "draft"
+    submitted_at = factory.LazyAttribute(lambda o: None if o.status == "draft" else timezone.now())
+    offered_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.status in ("offered", "accepted", "declined", "lapsed") else None
+    )
+    offer_expires_at = factory.LazyAttribute(lambda o: o.offered_at + timedelta(days=3) if o.offered_at else None)
+
+    @factory.post_generation
+    def answers(self, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        from applications.models import Answer
+
+        for question in self.project.questions.all():
+            Answer.objects.create(application=self, question=question, text="A thoughtful answer.")

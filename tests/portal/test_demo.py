@@ -17,6 +17,9 @@ def test_seed_demo_adds_profiles_and_eligibility_and_can_run_twice(settings):
     with sam.resume.storage.open(sam.resume.name) as handle:
         assert handle.read(5) == b"%PDF-"
     current = {r.student.email: r.status for r in WorkEligibility.objects.current().select_related("student")}
-    assert current == {"opt@demo.test": "verified", "j1@demo.test": "pending"}
-    assert WorkEligibility.objects.count() == 2
+    assert current["opt@demo.test"] == "verified"
+    assert current["j1@demo.test"] == "pending"
+    # The demo student (and the demo applicants) declared citizenship to have applications.
+    assert current["student@demo.test"] == "attested"
+    assert WorkEligibility.objects.count() == len(current)
     assert all(skill.resources.exists() for skill in sam.skills.all())

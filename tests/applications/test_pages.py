@@ -1,0 +1,304 @@
+"""The student's and the employer's pages: forms, messages, who sees what, query counts."""
+
+import pytest
+from django.urls import reverse
+
+from applications.models import Application, Assessment
+from portal.models import OutboundEmail
+from tests.downloads import read_download
+from tests.factories import ApplicationFactory, ProjectFactory, StudentFactory
+
+from .conftest import make_ready
+
+pytestmark = pytest.mark.django_db
+
+S = Application.Status
+
+
+def apply_url(project):
+    return reverse("applications:apply", args=[project.slug])
+
+
+def applicants_url(project, query=""):
+    return reverse("applications:applicants", args=[project.slug]) + query
+
+
+def answers(project, *texts):
+    return {f"answer_{q.pk}": t for q, t in zip(project.questions.all(), texts, strict=False)}
+
+
+# Students.
+
+
+def test_the_project_page_links_to_the_apply_form(client, project, ready_alice):
+    client.force_login(ready_alice)
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert f'href="{apply_url(project)}"' in page
+    form = client.get(apply_url(project)).content.decode()
+    assert "Why does this project interest you?" in form and "Up to 500 characters" in form
+    assert 'data-counter="answer_' in form and "js/counter.js" in form
+    assert not Application.objects.exists()  # looking does not start a draft
+
+
+def test_a_draft_may_be_incomplete_and_comes_back(client, project, ready_alice):
+    client.force_login(ready_alice)
+    response = client.post(apply_url(project), {**answers(project, "Half a thought"), "action": "save"})
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert application.status == S.DRAFT
+    assert "Half a thought" in client.get(apply_url(project)).content.decode()
+
+
+def test_too_long_answers_get_a_message_beside_the_field_and_keep_the_text(client, project, ready_alice):
+    client.force_login(ready_alice)
+    typed = "My long answer " + "x" * 600
+    response = client.post(apply_url(project), {**answers(project, typed, "fine"), "action": "save"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "the limit is 500" in page
+    assert typed in page and "fine" in page
+    assert not Application.objects.exists()
+
+
+def test_submitting_without_a_required_answer_marks_it_and_saves_nothing_half(client, project, ready_alice):
+    client.force_login(ready_alice)
+    response = client.post(apply_url(project), {**answers(project, "First answer", ""), "action": "submit"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Answer this question before you submit" in page and "First answer" in page
+    assert not Application.objects.filter(status=S.SUBMITTED).exists()
+
+
+def test_submitting_sends_the_receipt_and_leads_to_the_application(client, project, ready_alice):
+    client.force_login(ready_alice)
+    response = client.post(apply_url(project), {**answers(project, "One", "Two"), "action": "submit"})
+    application = Application.objects.get()
+    assert response.status_code == 302 and response.url == f"/applications/{application.pk}/"
+    assert application.status == S.SUBMITTED
+    receipt = OutboundEmail.objects.get(kind="application-received")
+    assert receipt.recipient == ready_alice.email
+    assert f"http://testserver/applications/{application.pk}/" in receipt.body_text
+    # Applying again leads to the application, not a second one.
+    assert client.get(apply_url(project)).url == f"/applications/{application.pk}/"
+
+
+def test_a_gate_refusal_explains_links_and_keeps_the_draft(client, project, alice):
+    make_ready(alice, basis="f1_opt", status="pending")
+    client.force_login(alice)
+    response = client.post(apply_url(project), {**answers(project, "One", "Two"), "action": "submit"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "F-1 and J-1 students cannot apply until" in page
+    assert 'href="/eligibility/"' in page
+    application = Application.objects.get()
+    assert application.status == S.DRAFT
+    assert sorted(application.answers.values_list("text", flat=True)) == ["One", "Two"]
+
+
+def test_review_request_then_staff_comments_appear_beside_the_draft(client, project, ready_alice, sid):
+    from applications.services import application_review_answer
+
+    client.force_login(ready_alice)
+    client.post(apply_url(project), {**answers(project, "Draft"), "action": "review"})
+    review = Application.objects.get().review_requests.get()
+    assert "has your draft for review" in client.get(apply_url(project)).content.decode()
+    application_review_answer(review=review, by=sid, comments="Lead with the dashboard you built.")
+    page = client.get(apply_url(project)).content.decode()
+    assert "Lead with the dashboard you built." in page
+    email = OutboundEmail.objects.get(kind="review-answered")
+    assert email.recipient == ready_alice.email and apply_url(project) in email.body_text
+
+
+def test_the_list_and_detail_show_state_next_step_answers_timeline_and_reason(client, project, ready_alice, carol):
+    from applications.services import application_decline
+
+    application = ApplicationFactory(project=project, student=ready_alice, status=S.SUBMITTED)
+    application_decline(application=application, by=carol, reason="availability", message="Try us in spring!")
+    Assessment.objects.create(application=application, rating=2, notes="SECRET-NOTE weak on Excel")
+    client.force_login(ready_alice)
+    listing = client.get("/applications/").content.decode()
+    assert project.title in listing and "Not selected" in listing and "Apply to another project" in listing
+    detail = client.get(f"/applications/{application.pk}/").content.decode()
+    assert "Availability did not match" in detail and "Try us in spring!" in detail
+    assert "A thoughtful answer." in detail and "Timeline" in detail
+    assert "SECRET-NOTE" not in detail and "2 of 5" not in detail
+
+
+def test_the_student_withdraws_and_answers_offers_from_the_page(client, project, ready_alice, carol):
+    application = ApplicationFactory(project=project, student=ready_alice, status=S.OFFERED)
+    client.force_login(ready_alice)
+    page = client.get(f"/applications/{application.pk}/").content.decode()
+    assert "Accept the offer" in page and "Withdraw" not in page
+    client.post(f"/applications/{application.pk}/accept/")
+    assert Application.objects.get().status == S.ACCEPTED
+    # A second click is refused with a message, and nothing changes.
+    response = client.post(f"/applications/{application.pk}/withdraw/", follow=True)
+    assert "cannot be withdrawn" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/applications/{pk}/", "/applications/{pk}/withdraw/", "/applications/{pk}/accept/"])
+def test_nobody_else_sees_or_touches_a_students_application(client, project, ready_alice, bob, carol, url):
+    application = ApplicationFactory(project=project, student=ready_alice, status=S.OFFERED)
+    url = url.format(pk=application.pk)
+    method = client.get if url.endswith(f"{application.pk}/") else client.post
+    for person in (bob, carol):
+        client.force_login(person)
+        assert method(url).status_code == 404
+    client.logout()
+    response = method(url)
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+    assert Application.objects.get().status == S.OFFERED
+
+
+def test_a_student_list_shows_only_their_own(client, project, ready_alice, bob):
+    ApplicationFactory(project=project, student=bob, status=S.SUBMITTED)
+    client.force_login(ready_alice)
+    assert project.title not in client.get("/applications/").content.decode()
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_the_student_list_runs_a_fixed_number_of_queries(client, alice, n, django_assert_max_num_queries):
+    for _ in range(n):
+        ApplicationFactory(student=alice, status=S.SUBMITTED, answers=False)
+    client.force_login(alice)
+    with django_assert_max_num_queries(3):
+        assert client.get("/applications/").status_code == 200
+
+
+# Employers.
+
+
+def _submitted(project, n=1, **kwargs):
+    return [
+        ApplicationFactory(project=project, student=make_ready(StudentFactory()), status=S.SUBMITTED, **kwargs)
+        for _ in range(n)
+    ]
+
+
+def test_blind_mode_keeps_names_emails_and_resumes_out_of_the_html(client, project, carol):
+    hidden, revealed = _submitted(project, 2)
+    Application.objects.filter(pk=revealed.pk).update(status=S.SHORTLISTED)
+    client.force_login(carol)
+    page = client.get(applicants_url(project)).content.decode()
+    assert f"Applicant #{hidden.pk}" in page
+    for secret in (
+        hidden.student.email,
+        hidden.student.last_name,
+        f"/profile/resume/{hidden.student.student_profile.pk}/",
+    ):
+        assert secret not in page
+    assert revealed.student.email in page and revealed.student.get_full_name() in page
+    assert f"/profile/resume/{revealed.student.student_profile.pk}/" in page
+    assert "A thoughtful answer." in page
+    # The toggle is a link kept in the URL (and in every form on the page).
+    assert f'href="{applicants_url(project, "?blind=0")}"' in page
+    open_page = client.get(applicants_url(project, "?blind=0")).content.decode()
+    assert hidden.student.email in open_page and hidden.student.get_full_name() in open_page
+    assert 'name="blind" value="0"' in open_page
+
+
+def test_drafts_are_not_applicants(client, project, carol):
+    draft = ApplicationFactory(project=project, student=make_ready(StudentFactory()), status=S.DRAFT)
+    client.force_login(carol)
+    page = client.get(applicants_url(project, "?blind=0")).content.decode()
+    assert draft.student.email not in page and "No applicants" in page
+
+
+def test_filter_by_state_and_sort_by_rating(client, project, carol):
+    low, high, unrated = _submitted(project, 3)
+    Assessment.objects.create(application=low, rating=2)
+    Assessment.objects.create(application=high, rating=5)
+    Application.objects.filter(pk=unrated.pk).update(status=S.SHORTLISTED)
+    client.force_login(carol)
+    page = client.get(applicants_url(project, "?sort=rating")).content.decode()
+    assert page.index(f'id="applicant-{high.pk}"') < page.index(f'id="applicant-{low.pk}"')
+    assert page.index(f'id="applicant-{low.pk}"') < page.index(f'id="applicant-{unrated.pk}"')
+    only = client.get(applicants_url(project, "?state=shortlisted")).content.decode()
+    assert f'id="applicant-{unrated.pk}"' in only and f'id="applicant-{low.pk}"' not in only
+
+
+def test_shortlist_select_and_decline_from_the_page_keep_the_view(client, project, carol):
+    first, second, third = _submitted(project, 3)
+    client.force_login(carol)
+    response = client.post(f"/employer/applications/{first.pk}/shortlist/", {"blind": "0", "sort": "rating"})
+    assert response.url == applicants_url(project, f"?blind=0&sort=rating#applicant-{first.pk}")
+    client.post(f"/employer/applications/{first.pk}/select/")
+    client.post(f"/employer/applications/{second.pk}/decline/", {"reason": "skills", "message": "Thanks"})
+    statuses = dict(Application.objects.values_list("pk", "status"))
+    assert statuses == {first.pk: S.OFFERED, second.pk: S.NOT_SELECTED, third.pk: S.SUBMITTED}
+    response = client.post(f"/employer/applications/{third.pk}/select/", follow=True)
+    assert "opening(s) already have an offer" in response.content.decode()
+
+
+def test_a_decline_without_a_reason_is_marked_and_keeps_the_message(client, project, carol):
+    (application,) = _submitted(project)
+    client.force_login(carol)
+    response = client.post(f"/employer/applications/{application.pk}/decline/", {"message": "Kind words"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Choose a reason; the student sees it." in page and "Kind words" in page
+    assert Application.objects.get().status == S.SUBMITTED
+
+
+@pytest.mark.parametrize("rating", ["6", "0", "abc", "4.5"])
+def test_a_bad_rating_is_marked_beside_the_field_and_keeps_the_notes(client, project, carol, rating):
+    (application,) = _submitted(project)
+    client.force_login(carol)
+    response = client.post(
+        f"/employer/applications/{application.pk}/assessment/", {"rating": rating, "notes": "Typed notes"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Choose a rating from 1 to 5" in page and "Typed notes" in page
+    assert 'aria-invalid="true"' in page
+    assert not Assessment.objects.exists()
+
+
+def test_rating_and_notes_are_saved_for_the_organization(client, project, carol):
+    (application,) = _submitted(project)
+    client.force_login(carol)
+    client.post(f"/employer/applications/{application.pk}/assessment/", {"rating": "4", "notes": "Strong"})
+    assessment = Assessment.objects.get()
+    assert (assessment.rating, assessment.notes, assessment.updated_by) == (4, "Strong", carol)
+    page = client.get(applicants_url(project)).content.decode()
+    assert '<option value="4" selected>' in page and "Strong" in page
+
+
+def test_another_organization_sees_no_applicants_notes_or_resumes(client, project, carol, dave, ready_alice):
+    application = ApplicationFactory(project=project, student=ready_alice, status=S.SHORTLISTED)
+    Assessment.objects.create(application=application, rating=5, notes="private")
+    resume = f"/profile/resume/{ready_alice.student_profile.pk}/"
+    client.force_login(carol)
+    assert read_download(client.get(resume)).startswith(b"%PDF-")
+    client.force_login(dave)
+    assert client.get(applicants_url(project)).status_code == 404
+    assert client.get(resume).status_code == 404
+    for action in ("shortlist", "select", "decline", "assessment"):
+        assert client.post(f"/employer/applications/{application.pk}/{action}/", {"rating": "1"}).status_code == 404
+    assert Assessment.objects.get().notes == "private"
+    client.force_login(ready_alice)
+    assert client.get(applicants_url(project)).status_code == 404
+    client.logout()
+    assert "/accounts/login/" in client.get(applicants_url(project)).url
+
+
+def test_an_employer_may_open_only_resumes_of_students_who_submitted(client, project, carol, alice, bob):
+    make_ready(alice)
+    make_ready(bob)
+    ApplicationFactory(project=project, student=alice, status=S.DRAFT)
+    ApplicationFactory(project=ProjectFactory(), student=bob, status=S.SUBMITTED)
+    client.force_login(carol)
+    assert client.get(f"/profile/resume/{alice.student_profile.pk}/").status_code == 404
+    assert client.get(f"/profile/resume/{bob.student_profile.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("n", [5, 500])
+def test_the_applicants_page_runs_a_fixed_number_of_queries(client, project, carol, n, django_assert_max_num_queries):
+    from bench.seed import seed_applicants
+
+    seed_applicants(project, n)
+    client.force_login(carol)
+    with django_assert_max_num_queries(9):
+        response = client.get(applicants_url(project, "?blind=0&sort=rating"))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="card applicant"') == n
