@@ -167,6 +167,8 @@ class ReviewRequestAdmin(admin.ModelAdmin):
         return self.readonly_fields
 
     def save_model(self, request, obj, form, change):
+        if "comments" not in form.cleaned_data:  # answered already: nothing to save
+            return
         try:
             application_review_answer(review=obj, by=request.user, comments=form.cleaned_data["comments"])
         except ApplicationError as exc:
