@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -194,6 +195,7 @@ SORTS = {
     "rating": ("Highest rated", [F("assessment__rating").desc(nulls_last=True), "-submitted_at", "-pk"]),
 }
 FILTER_STATES = [s for s in Status if s != Status.DRAFT]
+APPLICANTS_PER_PAGE = 50
 
 
 def _applicants_params(source):
@@ -205,6 +207,9 @@ def _applicants_params(source):
         params["state"] = source["state"]
     if source.get("sort") in SORTS and source["sort"] != "newest":
         params["sort"] = source["sort"]
+    page = source.get("page", "")
+    if page.isdigit() and 1 < int(page) < 10_000:
+        params["page"] = page
     return params
 
 
@@ -214,13 +219,20 @@ def _applicants_url(project, params):
 
 
 def _eligibility_summary(records):
+    """Where the applicant stands with the gate, without the basis: employers need to know
+    whether the student may work, not their citizenship or visa (the gate decides on selection)."""
     record = records[0] if records else None
     if record is None:
         return "Not declared yet"
-    text = f"{record.get_basis_display()}: {record.get_status_display().lower()}"
+    if record.basis == WorkEligibility.Basis.NONE:
+        return "Not authorized"
+    if record.status == WorkEligibility.Status.PENDING:
+        return "Waiting for the career center's check"
+    if record.status not in (WorkEligibility.Status.ATTESTED, WorkEligibility.Status.VERIFIED):
+        return "Not confirmed"
     if record.ends_on:
-        text += f", until {record.ends_on:%b} {record.ends_on.day}, {record.ends_on.year}"
-    return text
+        return f"Confirmed until {record.ends_on:%b} {record.ends_on.day}, {record.ends_on.year}"
+    return "Confirmed"
 
 
 def _applicants_page(request, project, *, failed=None, status=200):
@@ -254,8 +266,10 @@ def _applicants_page(request, project, *, failed=None, status=200):
         .values_list("status")
         .annotate(n=Count("pk"))
     )
+    paginator = Paginator(applications, APPLICANTS_PER_PAGE)
+    page = paginator.get_page(params.get("page", 1))
     rows = []
-    for application in applications:
+    for application in page.object_list:
         profile = getattr(application.student, "student_profile", None)
         assessment = getattr(application, "assessment", None)
         by_question = {a.question_id: a.text for a in application.answers.all()}
@@ -300,6 +314,10 @@ def _applicants_page(request, project, *, failed=None, status=200):
             "state": params.get("state", ""),
             "total": sum(counts.values()),
             "holding": counts.get(Status.OFFERED, 0) + counts.get(Status.ACCEPTED, 0),
+            "page": page,
+            "previous_url": page.has_previous()
+            and _applicants_url(project, {**params, "page": str(page.previous_page_number())}),
+            "next_url": page.has_next() and _applicants_url(project, {**params, "page": str(page.next_page_number())}),
             "blind_toggle_url": _applicants_url(
                 project, {**params, "blind": "0"} if blind else {k: v for k, v in params.items() if k != "blind"}
             ),

@@ -12,7 +12,7 @@ import time
 from urllib.parse import urlsplit
 
 
-def worker(host, port, path, start, stop, latencies, errors, lock):
+def worker(host, port, path, start, stop, latencies, errors, lock, cookie=""):
     conn = http.client.HTTPConnection(host, port, timeout=10)
     mine, bad = [], 0
     while True:
@@ -20,7 +20,10 @@ def worker(host, port, path, start, stop, latencies, errors, lock):
         if began >= stop:
             break
         try:
-            conn.request("GET", path, headers={"Host": host, "Connection": "keep-alive"})
+            headers = {"Host": host, "Connection": "keep-alive"}
+            if cookie:
+                headers["Cookie"] = cookie
+            conn.request("GET", path, headers=headers)
             response = conn.getresponse()
             response.read()
             ok = response.status == 200
@@ -48,7 +51,7 @@ def percentile(sorted_values, fraction):
     return sorted_values[index]
 
 
-def run(url, connections, duration, warmup):
+def run(url, connections, duration, warmup, cookie=""):
     parts = urlsplit(url)
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     now = time.perf_counter()
@@ -56,7 +59,8 @@ def run(url, connections, duration, warmup):
     latencies, errors, lock = [], [0], threading.Lock()
     threads = [
         threading.Thread(
-            target=worker, args=(parts.hostname, parts.port or 80, path, start, stop, latencies, errors, lock)
+            target=worker,
+            args=(parts.hostname, parts.port or 80, path, start, stop, latencies, errors, lock, cookie),
         )
         for _ in range(connections)
     ]
@@ -80,8 +84,9 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--duration", type=float, default=10)
     parser.add_argument("--warmup", type=float, default=2)
+    parser.add_argument("--cookie", default="", help="a Cookie header to send (a signed-in session)")
     args = parser.parse_args()
-    print(json.dumps(run(args.url, args.connections, args.duration, args.warmup)))
+    print(json.dumps(run(args.url, args.connections, args.duration, args.warmup, args.cookie)))
 
 
 if __name__ == "__main__":

@@ -3,8 +3,10 @@
 Creates (and drops afterwards) a database of its own, ``portal_bench`` by default: 10,000
 published projects across 500 organizations and 100,000 students. Then gunicorn serves the
 portal with ``DEBUG=false`` and a load generator in another process (wrk when installed, else
-``bench/load.py``) measures ``/projects/``, ``/projects/?q=<word>``, one project page and a bare
-Django view served by the same gunicorn. Only 127.0.0.1 is touched; every step has a time limit.
+``bench/load.py``) measures ``/projects/``, ``/projects/?q=<word>``, one project page, an
+employer's applicants page with 500 applicants, a student's ``/applications/`` (signed in with a
+session made for the bench) and a bare Django view served by the same gunicorn. Only 127.0.0.1 is
+touched; every step has a time limit.
 """
 
 import argparse
@@ -84,15 +86,16 @@ def wait_until_up(url, timeout=60):
 WRK_LINE = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 
 
-def load_with_wrk(url, connections, duration, threads):
+def load_with_wrk(url, connections, duration, threads, cookie=""):
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
     subprocess.run(  # warm-up, not counted  # noqa: S603
-        ["wrk", "-t", str(threads), "-c", str(connections), "-d", "2s", url],  # noqa: S607
+        ["wrk", "-t", str(threads), "-c", str(connections), "-d", "2s", *headers, url],  # noqa: S607
         capture_output=True,
         timeout=30,
         check=True,
     )
     done = subprocess.run(  # noqa: S603
-        ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{int(duration)}s", "--latency", url],  # noqa: S607
+        ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{int(duration)}s", "--latency", *headers, url],  # noqa: S607,E501
         capture_output=True,
         text=True,
         timeout=duration + 30,
@@ -112,7 +115,7 @@ def load_with_wrk(url, connections, duration, threads):
     }
 
 
-def load_with_python(url, connections, duration):
+def load_with_python(url, connections, duration, cookie=""):
     done = subprocess.run(  # noqa: S603
         [
             sys.executable,
@@ -122,6 +125,7 @@ def load_with_python(url, connections, duration):
             str(connections),
             "--duration",
             str(duration),
+            *(["--cookie", cookie] if cookie else []),
         ],
         capture_output=True,
         text=True,
@@ -141,6 +145,8 @@ def main():
     parser.add_argument("--duration", type=float, default=10, help="seconds measured per URL")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2)))
     parser.add_argument("--word", default="dashboard", help="the search word for /projects/?q=")
+    parser.add_argument("--applicants", type=int, default=500, help="applicants to the measured project")
+    parser.add_argument("--applications", type=int, default=25, help="applications of the measured student")
     parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument(
         "--redis-url",
@@ -192,6 +198,9 @@ def main():
         from bench.seed import seed
 
         slug = seed(projects=args.projects, organizations=args.organizations, students=args.students)
+        from bench.seed import seed_selection
+
+        cookies = seed_selection(slug, applicants=args.applicants, applications=args.applications)
         # Bulk inserts send no signals, and the cache may remember an earlier bench database.
         from django.core.cache import cache
 
@@ -220,24 +229,31 @@ def main():
         )
         wait_until_up(f"{base}/bench/bare/")
         targets = [
-            ("bare Django view", "/bench/bare/"),
-            ("/projects/", "/projects/"),
-            (f"/projects/?q={args.word}", f"/projects/?q={args.word}"),
-            ("a project page", f"/projects/{slug}/"),
+            ("bare Django view", "/bench/bare/", ""),
+            ("/projects/", "/projects/", ""),
+            (f"/projects/?q={args.word}", f"/projects/?q={args.word}", ""),
+            ("a project page", f"/projects/{slug}/", ""),
+            (
+                f"applicants page ({args.applicants})",
+                f"/employer/projects/{slug}/applicants/?blind=0",
+                cookies["employer"],
+            ),
+            (f"/applications/ ({args.applications})", "/applications/", cookies["student"]),
         ]
-        for _, path in targets[1:]:
-            with urllib.request.urlopen(base + path, timeout=10) as response:  # noqa: S310 - our own server
-                assert response.status == 200, path
+        for _, path, cookie in targets[1:]:
+            request = urllib.request.Request(base + path, headers={"Cookie": cookie} if cookie else {})  # noqa: S310
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - our own server
+                assert response.status == 200 and response.url == base + path, path
         print(
             f"Load: {tool}, {args.connections} connections, {args.duration:.0f}s per URL, "
             f"gunicorn with {args.workers} sync workers, DEBUG=false, {cache_label}"
         )
         results = []
-        for label, path in targets:
+        for label, path, cookie in targets:
             if tool == "wrk":
-                result = load_with_wrk(base + path, args.connections, args.duration, threads=2)
+                result = load_with_wrk(base + path, args.connections, args.duration, threads=2, cookie=cookie)
             else:
-                result = load_with_python(base + path, args.connections, args.duration)
+                result = load_with_python(base + path, args.connections, args.duration, cookie=cookie)
             results.append((label, result))
             print(f"  measured {label}")
     finally:

@@ -228,3 +228,33 @@ def seed_student_applications(student, projects):
             for i, p in enumerate(projects)
         ]
     )
+
+
+def session_cookie(user):
+    """A signed-in session for ``user``, as the Cookie header a browser would send."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def seed_selection(slug, *, applicants=500, applications=25):
+    """The project ``slug`` gets ``applicants`` applicants; one student applies to
+    ``applications`` other projects. Returns session cookies for the project's employer and
+    for that student."""
+    project = Project.objects.get(slug=slug)
+    with transaction.atomic():
+        seed_applicants(project, applicants)
+        student = User.objects.get(email="student0@bench.example")
+        others = Project.objects.exclude(pk=project.pk).order_by("pk")[:applications]
+        seed_student_applications(student, list(others))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {"employer": session_cookie(project.contact), "student": session_cookie(student)}

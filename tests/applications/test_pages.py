@@ -298,7 +298,20 @@ def test_the_applicants_page_runs_a_fixed_number_of_queries(client, project, car
 
     seed_applicants(project, n)
     client.force_login(carol)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get(applicants_url(project, "?blind=0&sort=rating"))
     assert response.status_code == 200
-    assert response.content.decode().count('class="card applicant"') == n
+    page = response.content.decode()
+    assert page.count('class="card applicant"') == min(n, 50)
+    assert (f"Page 1 of {n // 50}" in page) == (n > 50)
+
+
+def test_employers_see_whether_an_applicant_may_work_not_their_visa(client, project, carol, alice, bob):
+    make_ready(alice, basis="f1_opt", status="verified", starts_on="2020-01-01", ends_on="2099-12-31")
+    make_ready(bob, basis="citizen")
+    for student in (alice, bob):
+        ApplicationFactory(project=project, student=student, status=S.SHORTLISTED)
+    client.force_login(carol)
+    page = client.get(applicants_url(project)).content.decode()
+    assert "Confirmed until Dec 31, 2099" in page and page.count("Confirmed") == 2
+    assert "F-1" not in page and "citizen" not in page.lower()
