@@ -5,8 +5,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -298,12 +300,23 @@ def _applicants_page(request, project, *, failed=None, status=200):
                 row["decline_errors"] = form.errors
                 row["decline_open"] = True
         rows.append(row)
+    # Drawn once rather than per applicant: the page repeats them in four forms per card.
+    hidden = format_html_join("", '<input type="hidden" name="{}" value="{}">', params.items())
+    hidden = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">{}', get_token(request), hidden)
+    actions = {
+        name: reverse(f"applications:applicant-{name}", args=[0]).replace("/0/", "/{pk}/")
+        for name in ("shortlist", "select", "decline", "assessment")
+    }
+    for row in rows:
+        pk = row["application"].pk
+        row["urls"] = {name: url.replace("{pk}", str(pk)) for name, url in actions.items()}
     return render(
         request,
         "applications/applicants.html",
         {
             "project": project,
             "rows": rows,
+            "hidden": hidden,
             "questions": questions,
             "blind": blind,
             "params": params,

@@ -89,13 +89,26 @@ WRK_LINE = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 def load_with_wrk(url, connections, duration, threads, cookie=""):
     headers = ["-H", f"Cookie: {cookie}"] if cookie else []
     subprocess.run(  # warm-up, not counted  # noqa: S603
-        ["wrk", "-t", str(threads), "-c", str(connections), "-d", "2s", *headers, url],  # noqa: S607
+        ["wrk", "-t", str(threads), "-c", str(connections), "-d", "2s", "--timeout", "10s", *headers, url],  # noqa: S607
         capture_output=True,
         timeout=30,
         check=True,
     )
     done = subprocess.run(  # noqa: S603
-        ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{int(duration)}s", "--latency", *headers, url],  # noqa: S607,E501
+        [  # noqa: S607
+            "wrk",
+            "-t",
+            str(threads),
+            "-c",
+            str(connections),
+            "-d",
+            f"{int(duration)}s",
+            "--latency",
+            "--timeout",
+            "10s",
+            *headers,
+            url,
+        ],
         capture_output=True,
         text=True,
         timeout=duration + 30,
