@@ -197,7 +197,7 @@ SORTS = {
     "rating": ("Highest rated", [F("assessment__rating").desc(nulls_last=True), "-submitted_at", "-pk"]),
 }
 FILTER_STATES = [s for s in Status if s != Status.DRAFT]
-APPLICANTS_PER_PAGE = 50
+APPLICANTS_PER_PAGE = 20
 
 
 def _applicants_params(source):

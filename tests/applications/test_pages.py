@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from applications.models import Application, Assessment
+from applications.views import APPLICANTS_PER_PAGE
 from portal.models import OutboundEmail
 from tests.downloads import read_download
 from tests.factories import ApplicationFactory, ProjectFactory, StudentFactory
@@ -302,8 +303,8 @@ def test_the_applicants_page_runs_a_fixed_number_of_queries(client, project, car
         response = client.get(applicants_url(project, "?blind=0&sort=rating"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert page.count('class="card applicant"') == min(n, 50)
-    assert (f"Page 1 of {n // 50}" in page) == (n > 50)
+    assert page.count('class="card applicant"') == min(n, APPLICANTS_PER_PAGE)
+    assert (f"Page 1 of {-(-n // APPLICANTS_PER_PAGE)}" in page) == (n > APPLICANTS_PER_PAGE)
 
 
 def test_employers_see_whether_an_applicant_may_work_not_their_visa(client, project, carol, alice, bob):
