@@ -46,8 +46,9 @@ class Application(models.Model):
         AVAILABILITY = "availability", "Availability did not match"
         OTHER = "other", "Other"
         FILLED = "filled", "The openings were filled by other candidates"
+        CANCELLED = "cancelled", "The organization cancelled the project"
 
-    # Reasons an employer may pick; FILLED is the portal's own when the openings fill.
+    # Reasons an employer may pick; FILLED and CANCELLED are the portal's own.
     EMPLOYER_REASONS = [Reason.ANOTHER_CANDIDATE, Reason.SKILLS, Reason.AVAILABILITY, Reason.OTHER]
     # States in which the employer still has a decision to make.
     UNDECIDED = [Status.SUBMITTED, Status.SHORTLISTED]

@@ -364,6 +364,28 @@ def _fill(project):
     return told
 
 
+def applications_close_for_cancelled_project(*, project, by):
+    """The organization cancelled the project: everyone still waiting, and any open offer, is
+    told once that it will not go ahead."""
+    waiting = Application.objects.select_for_update().filter(
+        project=project, status__in=[*Application.UNDECIDED, Status.OFFERED]
+    )
+    told = 0
+    for application in waiting.order_by("pk"):
+        _move(
+            application,
+            by=by,
+            to=Status.NOT_SELECTED,
+            reason=Application.Reason.CANCELLED,
+            decided_at=timezone.now(),
+            note="The project was cancelled.",
+        )
+        application.project = project
+        _mail("not-selected", application, application.student)
+        told += 1
+    return told
+
+
 def application_accept(*, application, by):
     with transaction.atomic():
         project = _lock_project(application.project_id)

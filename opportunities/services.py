@@ -11,6 +11,7 @@ from portal.models import Membership, Organization, Skill
 from portal.organizations.services import unique_slug
 from portal.outbox import outbox_enqueue
 
+from .events import project_cancelled
 from .models import SEARCH_CONFIG, Project, ProjectEvent, Question, SavedSearch, SavedSearchHit
 from .search import encode_filters, parse_params, search_projects
 
@@ -221,7 +222,7 @@ def project_cancel(*, project, by):
     if not _is_member(by, project.organization_id):
         raise ProjectError("Only members of the organization can cancel its projects.")
     with transaction.atomic():
-        return _transition(
+        cancelled = _transition(
             project=project,
             by=by,
             allowed_from=[Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED],
@@ -229,6 +230,8 @@ def project_cancel(*, project, by):
             verb="cancelled",
             closed_at=timezone.now(),
         )
+        project_cancelled.send(sender=Project, project=cancelled, by=by)
+        return cancelled
 
 
 def projects_close_expired(*, today=None):

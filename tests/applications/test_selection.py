@@ -238,3 +238,22 @@ def test_the_offer_email_has_the_date_the_accept_link_and_payroll(project, carol
     assert "http://testserver/payroll/" in offer.body_text
     assert "kick-off" in offer.body_text
     assert f"/applications/{application.pk}/" in offer.body_html
+
+
+def test_cancelling_the_project_tells_everyone_waiting_once(project, ready_alice, ready_bob, carol, alice):
+    from opportunities.services import project_cancel
+
+    waiting = ApplicationFactory(project=project, student=ready_alice, status=S.SHORTLISTED)
+    offered = ApplicationFactory(project=project, student=ready_bob, status=S.OFFERED)
+    draft = ApplicationFactory(project=project, student=StudentFactory(), status=S.DRAFT)
+
+    project_cancel(project=project, by=carol)
+
+    for application in (waiting, offered):
+        application.refresh_from_db()
+        assert application.status == S.NOT_SELECTED
+        assert application.reason == Application.Reason.CANCELLED
+        assert kinds(recipient=application.student.email) == ["not-selected"]
+    draft.refresh_from_db()
+    assert draft.status == S.DRAFT
+    assert "cancelled the project" in OutboundEmail.objects.get(recipient=alice.email).body_text
