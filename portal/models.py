@@ -67,6 +67,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.first_name or self.email
 
     @property
+    def public_name(self):
+        """The name for pages anyone can open: never the email address (get_full_name falls back to it)."""
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
     def is_student(self):
         return self.role == self.Role.STUDENT
 
