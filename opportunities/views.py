@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.models import Organization, Skill
@@ -219,14 +220,20 @@ def saved_search_delete(request, pk):
     return redirect("opportunities:saved-search-list")
 
 
-@require_GET
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
 def saved_search_unsubscribe_view(request, token):
-    """One click from the email, no sign-in: the signed token names the search."""
+    """No sign-in: the signed token in the link names the search. GET only asks (link scanners
+    and previews follow links); a POST unsubscribes: the page's button, or the mail client's
+    one-click "Unsubscribe" (RFC 8058), which sends no CSRF cookie, hence the exemption: the
+    token is the proof."""
     search = saved_search_from_token(token)
     if search is None:
         raise Http404
-    saved_search_unsubscribe(search=search)
-    return render(request, "opportunities/unsubscribed.html", {"search": search})
+    if request.method == "POST":
+        saved_search_unsubscribe(search=search)
+        return render(request, "opportunities/unsubscribed.html", {"search": search})
+    return render(request, "opportunities/unsubscribe_confirm.html", {"search": search})
 
 
 # Employer pages: an organization's projects. Everyone else gets 404.

@@ -87,8 +87,9 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     search_fields = ["recipient", "subject"]
     date_hierarchy = "created_at"
     actions = ["retry_now"]
-    # The body may hold a one-time link (password reset): staff see who and what, not the text.
-    exclude = ["body_text", "body_html"]
+    # The body may hold a one-time link (password reset), the headers an unsubscribe link:
+    # staff see who and what, not the text.
+    exclude = ["body_text", "body_html", "headers"]
     readonly_fields = [
         "kind",
         "object_key",
