@@ -340,7 +340,8 @@ class WorkEligibility(models.Model):
         return self.basis in self.DOCUMENT_BASES
 
 
-US_STATES = [
+# The 50 states and the District of Columbia, by name.
+_STATES_AND_DC = [
     ("AL", "Alabama"),
     ("AK", "Alaska"),
     ("AZ", "Arizona"),
@@ -380,7 +381,6 @@ US_STATES = [
     ("OK", "Oklahoma"),
     ("OR", "Oregon"),
     ("PA", "Pennsylvania"),
-    ("PR", "Puerto Rico"),
     ("RI", "Rhode Island"),
     ("SC", "South Carolina"),
     ("SD", "South Dakota"),
@@ -393,6 +393,20 @@ US_STATES = [
     ("WV", "West Virginia"),
     ("WI", "Wisconsin"),
     ("WY", "Wyoming"),
+]
+# Where organizations and projects are: the states, D.C. and Puerto Rico.
+US_STATES = sorted([*_STATES_AND_DC, ("PR", "Puerto Rico")], key=lambda state: state[1])
+# Mailing addresses (payroll) reach the territories and military post offices too.
+US_MAILING_STATES = [
+    *_STATES_AND_DC,
+    ("AS", "American Samoa"),
+    ("GU", "Guam"),
+    ("MP", "Northern Mariana Islands"),
+    ("PR", "Puerto Rico"),
+    ("VI", "U.S. Virgin Islands"),
+    ("AA", "Armed Forces Americas"),
+    ("AE", "Armed Forces Europe"),
+    ("AP", "Armed Forces Pacific"),
 ]
 
 
