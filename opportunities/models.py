@@ -4,11 +4,11 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.models import US_STATES, Organization, Skill
+from portal.models import US_STATES, Membership, Organization, Skill
 
 SEARCH_CONFIG = "english"
 
@@ -55,7 +55,10 @@ class ProjectQuerySet(models.QuerySet):
             organization__status=Organization.Status.VERIFIED,
         )
         if getattr(user, "is_authenticated", False) and user.is_employer:
-            return self.filter(listed | Q(organization__memberships__user=user))
+            # Exists, not a join: OR-ing a join over memberships repeats a listed project once
+            # per member of its organization (and get() then fails).
+            member = Exists(Membership.objects.filter(organization=OuterRef("organization"), user=user))
+            return self.filter(listed | Q(member))
         return self.filter(listed)
 
     def managed_by(self, user):

@@ -1,10 +1,12 @@
 """Every change to a project, a saved search or a digest: one function per action."""
 
+from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVector
 from django.core import signing
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import Membership, Organization, Skill
@@ -330,6 +332,8 @@ def saved_search_send_digest(*, search_id, now=None):
             [SavedSearchHit(search=search, project=p, sent_at=now) for p in projects], ignore_conflicts=True
         )
         user = search.user
+        token = saved_search_unsubscribe_token(search)
+        unsubscribe_url = settings.SITE_URL + reverse("opportunities:saved-search-unsubscribe", args=[token])
         outbox_enqueue(
             kind="saved-search-digest",
             obj=f"opportunities.savedsearch:{search.pk}:{cutoff.isoformat()}",
@@ -340,8 +344,10 @@ def saved_search_send_digest(*, search_id, now=None):
                 "person": user,
                 "projects": projects,
                 "more": total - len(projects),
-                "unsubscribe_token": saved_search_unsubscribe_token(search),
+                "unsubscribe_url": unsubscribe_url,
             },
+            # Mail clients show an "Unsubscribe" button that POSTs to the link (RFC 8058).
+            headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
         )
     return len(projects)
 

@@ -7,10 +7,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.models import Organization, Skill
-from portal.organizations.services import membership_of
+from portal.organizations.views import employer_membership_or_404
+from portal.views import student_required
 
 from .forms import ProjectForm, question_formset
 from .listing_cache import cached
@@ -184,15 +186,9 @@ def _member_org_id(request):
 # Saved searches (students).
 
 
-def _student_or_404(request):
-    if not request.user.is_student:
-        raise Http404
-
-
-@login_required
+@student_required
 @require_http_methods(["GET", "POST"])
 def saved_search_list(request):
-    _student_or_404(request)
     if request.method == "POST":
         try:
             search, created = saved_search_create(user=request.user, query=request.POST.get("query", ""))
@@ -209,33 +205,32 @@ def saved_search_list(request):
     return render(request, "opportunities/saved_search_list.html", {"searches": searches})
 
 
-@login_required
+@student_required
 @require_POST
 def saved_search_delete(request, pk):
-    _student_or_404(request)
     search = get_object_or_404(SavedSearch, pk=pk, user=request.user)
     search.delete()
     messages.success(request, f"Saved search “{search.name}” deleted.")
     return redirect("opportunities:saved-search-list")
 
 
-@require_GET
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
 def saved_search_unsubscribe_view(request, token):
-    """One click from the email, no sign-in: the signed token names the search."""
+    """No sign-in: the signed token in the link names the search. GET only asks (link scanners
+    and previews follow links); a POST unsubscribes: the page's button, or the mail client's
+    one-click "Unsubscribe" (RFC 8058), which sends no CSRF cookie, hence the exemption: the
+    token is the proof."""
     search = saved_search_from_token(token)
     if search is None:
         raise Http404
-    saved_search_unsubscribe(search=search)
-    return render(request, "opportunities/unsubscribed.html", {"search": search})
+    if request.method == "POST":
+        saved_search_unsubscribe(search=search)
+        return render(request, "opportunities/unsubscribed.html", {"search": search})
+    return render(request, "opportunities/unsubscribe_confirm.html", {"search": search})
 
 
 # Employer pages: an organization's projects. Everyone else gets 404.
-
-
-def _membership_or_404(request):
-    if not request.user.is_employer:
-        raise Http404
-    return membership_of(request.user)
 
 
 def _managed_project_or_404(request, slug):
@@ -245,7 +240,7 @@ def _managed_project_or_404(request, slug):
 @login_required
 @require_GET
 def employer_project_list(request):
-    membership = _membership_or_404(request)
+    membership = employer_membership_or_404(request)
     if membership is None:
         messages.info(request, "Create your organization, or ask its owner for an invitation, to post projects.")
         return redirect("organizations:new")
@@ -305,7 +300,7 @@ def _project_form_page(request, *, membership, project=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def employer_project_new(request):
-    membership = _membership_or_404(request)
+    membership = employer_membership_or_404(request)
     if membership is None:
         messages.info(request, "Create your organization, or ask its owner for an invitation, to post projects.")
         return redirect("organizations:new")
@@ -318,7 +313,7 @@ def employer_project_new(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def employer_project_edit(request, slug):
-    membership = _membership_or_404(request)
+    membership = employer_membership_or_404(request)
     project = _managed_project_or_404(request, slug)
     if not project.is_editable:
         messages.error(request, f"This project is {project.get_status_display().lower()}; only drafts can be edited.")
@@ -329,7 +324,7 @@ def employer_project_edit(request, slug):
 @login_required
 @require_GET
 def employer_project_detail(request, slug):
-    _membership_or_404(request)
+    employer_membership_or_404(request)
     project = get_object_or_404(
         Project.objects.managed_by(request.user)
         .select_related("organization", "contact")
@@ -343,7 +338,7 @@ def _transition_view(service, done_message):
     @login_required
     @require_POST
     def view(request, slug):
-        _membership_or_404(request)
+        employer_membership_or_404(request)
         project = _managed_project_or_404(request, slug)
         try:
             service(project=project, by=request.user)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -12,7 +13,6 @@ from .selectors import contractor_record_for
 from .services import PayrollError, contractor_save
 
 SECRET_POST_FIELDS = ("taxpayer_id", "routing_number", "account_number", "current_password")
-IRS_ITIN_URL = "https://www.irs.gov/individuals/individual-taxpayer-identification-number"
 
 
 def _student(request):
@@ -39,7 +39,7 @@ def home(request):
             "states": ContractorRecord.State,
             "itin_status": record.itin_status() if record else ItinStatus.NONE,
             "itin_statuses": ItinStatus,
-            "irs_itin_url": IRS_ITIN_URL,
+            "irs_itin_url": settings.ITIN_GUIDE_URL,
         },
     )
 
@@ -68,6 +68,6 @@ def edit(request):
             "form": form,
             "record": record,
             "statements": [form[name] for name in CERTIFICATION_STATEMENTS],
-            "irs_itin_url": IRS_ITIN_URL,
+            "irs_itin_url": settings.ITIN_GUIDE_URL,
         },
     )

@@ -33,6 +33,37 @@ class UserAdmin(DjangoUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "role", "password1", "password2"]})]
+    # Career center staff may correct names and switch accounts off, nothing more: whoever can
+    # set passwords, emails, groups or the superuser flag can make themselves (or anyone) an
+    # administrator, or take over a student's account and its payroll details.
+    staff_fieldsets = [
+        (None, {"fields": ["email"]}),
+        ("Person", {"fields": ["first_name", "last_name", "role"]}),
+        ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    staff_readonly_fields = ["email", "is_staff", "is_superuser", "groups", "last_login", "date_joined"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser:
+            return self.staff_fieldsets
+        return super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser:
+            return self.staff_readonly_fields
+        return super().get_readonly_fields(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        # Other staff accounts are only the superusers' to change.
+        if obj is not None and (obj.is_staff or obj.is_superuser) and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
 
 class LearningResourceInline(admin.TabularInline):
@@ -56,8 +87,9 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     search_fields = ["recipient", "subject"]
     date_hierarchy = "created_at"
     actions = ["retry_now"]
-    # The body may hold a one-time link (password reset): staff see who and what, not the text.
-    exclude = ["body_text", "body_html"]
+    # The body may hold a one-time link (password reset), the headers an unsubscribe link:
+    # staff see who and what, not the text.
+    exclude = ["body_text", "body_html", "headers"]
     readonly_fields = [
         "kind",
         "object_key",

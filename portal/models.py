@@ -67,6 +67,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.first_name or self.email
 
     @property
+    def public_name(self):
+        """The name for pages anyone can open: never the email address (get_full_name falls back to it)."""
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
     def is_student(self):
         return self.role == self.Role.STUDENT
 
@@ -125,6 +130,8 @@ class OutboundEmail(models.Model):
     subject = models.CharField(max_length=255)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    # Extra message headers, e.g. List-Unsubscribe for digests (RFC 2369 and RFC 8058).
+    headers = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -341,7 +348,8 @@ class WorkEligibility(models.Model):
         return self.basis in self.DOCUMENT_BASES
 
 
-US_STATES = [
+# The 50 states and the District of Columbia, by name.
+_STATES_AND_DC = [
     ("AL", "Alabama"),
     ("AK", "Alaska"),
     ("AZ", "Arizona"),
@@ -381,7 +389,6 @@ US_STATES = [
     ("OK", "Oklahoma"),
     ("OR", "Oregon"),
     ("PA", "Pennsylvania"),
-    ("PR", "Puerto Rico"),
     ("RI", "Rhode Island"),
     ("SC", "South Carolina"),
     ("SD", "South Dakota"),
@@ -394,6 +401,20 @@ US_STATES = [
     ("WV", "West Virginia"),
     ("WI", "Wisconsin"),
     ("WY", "Wyoming"),
+]
+# Where organizations and projects are: the states, D.C. and Puerto Rico.
+US_STATES = sorted([*_STATES_AND_DC, ("PR", "Puerto Rico")], key=lambda state: state[1])
+# Mailing addresses (payroll) reach the territories and military post offices too.
+US_MAILING_STATES = [
+    *_STATES_AND_DC,
+    ("AS", "American Samoa"),
+    ("GU", "Guam"),
+    ("MP", "Northern Mariana Islands"),
+    ("PR", "Puerto Rico"),
+    ("VI", "U.S. Virgin Islands"),
+    ("AA", "Armed Forces Americas"),
+    ("AE", "Armed Forces Europe"),
+    ("AP", "Armed Forces Pacific"),
 ]
 
 

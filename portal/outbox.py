@@ -39,21 +39,27 @@ def render_email(template, context):
     return subject, text, html
 
 
-def outbox_enqueue(*, kind, obj, recipient, template, context):
+def outbox_enqueue(*, kind, obj, recipient, template, context, headers=None):
     """Queue one email from templates; returns the row, or None if this event already mailed
     this recipient."""
     subject, text, html = render_email(template, context)
     return outbox_store(
-        kind=kind, object_key=_object_key(obj), recipient=recipient, subject=subject, body_text=text, body_html=html
+        kind=kind,
+        object_key=_object_key(obj),
+        recipient=recipient,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        headers=headers,
     )
 
 
-def outbox_store(*, kind, object_key, recipient, subject, body_text, body_html=""):
+def outbox_store(*, kind, object_key, recipient, subject, body_text, body_html="", headers=None):
     email, created = OutboundEmail.objects.get_or_create(
         kind=kind,
         object_key=object_key,
         recipient=recipient.strip().lower(),
-        defaults={"subject": subject[:255], "body_text": body_text, "body_html": body_html},
+        defaults={"subject": subject[:255], "body_text": body_text, "body_html": body_html, "headers": headers or {}},
     )
     if not created:
         return None
@@ -102,6 +108,7 @@ def outbox_deliver(*, email_id):
         body=email.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.recipient],
+        headers=email.headers or None,
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")

@@ -6,9 +6,9 @@ document was given.
 """
 
 from allauth.account.models import EmailAddress
-from django.db import transaction
 
 from .models import OutboundEmail, StudentProfile, WorkEligibility
+from .services import delete_file_on_commit
 
 
 def _date(value):
@@ -57,23 +57,17 @@ def export(user):
     return data
 
 
-def _delete_stored(field_file):
-    if field_file:
-        storage, name = field_file.storage, field_file.name
-        transaction.on_commit(lambda: storage.delete(name))
-
-
 def erase(user):
     """Remove the profile, the eligibility records (with their history) and every file; then
     strip the account to an anonymous, inactive shell that records kept for tax law may still
     point at."""
     profile = StudentProfile.objects.filter(user=user).first()
     if profile is not None:
-        _delete_stored(profile.resume)
+        delete_file_on_commit(profile.resume.storage, profile.resume.name)
         profile.delete()
     records = list(WorkEligibility.objects.filter(student=user))
     for record in records:
-        _delete_stored(record.document)
+        delete_file_on_commit(record.document.storage, record.document.name)
     WorkEligibility.history.filter(student_id=user.pk).delete()
     WorkEligibility.objects.filter(student=user).delete()
     # simple_history writes a "deleted" row for each record; those go too.

@@ -17,7 +17,7 @@ def account_welcome(*, user, email):
     return outbox_enqueue(kind="welcome", obj=user, recipient=email, template="welcome", context={"user": user})
 
 
-def _delete_file_on_commit(storage, name):
+def delete_file_on_commit(storage, name):
     """Remove a stored file once the change that dropped it is committed (never before: a
     rollback must not leave a record pointing at nothing)."""
     if name:
@@ -63,7 +63,7 @@ def profile_update(
     elif not is_adult:
         profile.adult_attested_at = None
     if resume is not None:
-        _delete_file_on_commit(profile.resume.storage, profile.resume.name)
+        delete_file_on_commit(profile.resume.storage, profile.resume.name)
         profile.resume.save(resume.name, resume, save=False)
         profile.resume_uploaded_at = timezone.now()
     profile.save()

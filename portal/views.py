@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseServerE
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import services
@@ -181,6 +182,7 @@ def data_export(request):
     return response
 
 
+@sensitive_post_parameters("password")
 @never_cache
 @student_required
 @require_http_methods(["GET", "POST"])

@@ -8,5 +8,5 @@ urlpatterns = [
     path("organization/", views.organization_detail, name="detail"),
     path("organization/new/", views.organization_new, name="new"),
     path("organization/invite/", views.organization_invite_view, name="invite"),
-    path("organization/join/<str:token>/", views.invitation_view, name="invitation"),
+    path("organization/join/<slug:token>/", views.invitation_view, name="invitation"),
 ]

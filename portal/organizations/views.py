@@ -17,7 +17,9 @@ from .services import (
 )
 
 
-def _employer_or_404(request):
+def employer_membership_or_404(request):
+    """The signed-in employer's membership (None before they join one); anyone else gets 404.
+    Every employer page starts here."""
     if not request.user.is_employer:
         raise Http404
     return membership_of(request.user)
@@ -25,7 +27,7 @@ def _employer_or_404(request):
 
 @login_required
 def organization_detail(request):
-    membership = _employer_or_404(request)
+    membership = employer_membership_or_404(request)
     if membership is None:
         return redirect("organizations:new")
     organization = membership.organization
@@ -47,7 +49,7 @@ def organization_detail(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization_new(request):
-    if _employer_or_404(request) is not None:
+    if employer_membership_or_404(request) is not None:
         return redirect("organizations:detail")
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -66,7 +68,7 @@ def organization_new(request):
 @login_required
 @require_POST
 def organization_invite_view(request):
-    membership = _employer_or_404(request)
+    membership = employer_membership_or_404(request)
     if membership is None or not membership.is_owner:
         raise Http404
     form = InvitationForm(request.POST)

@@ -301,3 +301,11 @@ def test_cached_results_follow_every_change_at_once(client, carol, sid, django_a
         assert titles(client.get("/projects/")) == ["Fresh listing"]
     project_close(project=project, by=carol)
     assert titles(client.get("/projects/")) == []
+
+
+def test_project_page_never_shows_the_contacts_email(client, carol):
+    contact = EmployerFactory(organization=carol.membership.organization, first_name="", last_name="")
+    project = ProjectFactory(organization=carol.membership.organization, contact=contact)
+    html = client.get(f"/projects/{project.slug}/").content.decode()
+    assert contact.email not in html
+    assert "A member of the organization" in html

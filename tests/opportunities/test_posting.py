@@ -214,3 +214,15 @@ def test_employer_without_organization_is_sent_to_create_one(client):
 def test_employer_pages_need_sign_in(client):
     assert client.get("/employer/projects/").status_code == 302
     assert client.get("/employer/projects/new/").url.startswith("/accounts/login/")
+
+
+def test_any_employer_opens_a_listed_project_of_an_organization_with_several_members(client, carol, dave):
+    project = ProjectFactory(organization=carol.membership.organization, contact=carol)
+    EmployerFactory(organization=carol.membership.organization)
+    EmployerFactory(organization=carol.membership.organization)
+    client.force_login(dave)
+    response = client.get(f"/projects/{project.slug}/")
+    assert response.status_code == 200
+    assert "Manage this project" not in response.content.decode()
+    client.force_login(carol)
+    assert "Manage this project" in client.get(f"/projects/{project.slug}/").content.decode()

@@ -104,7 +104,7 @@ def test_projects_published_before_saving_are_not_news(alice, django_capture_on_
     assert mail.outbox == []
 
 
-def test_one_click_unsubscribe_from_the_email(client, alice, django_capture_on_commit_callbacks):
+def test_unsubscribe_from_the_email(client, alice, django_capture_on_commit_callbacks):
     search, _ = saved_search_create(user=alice, query="")
     SavedSearch.objects.filter(pk=search.pk).update(last_digest_at=ago(days=1))
     ProjectFactory(published_at=ago(hours=1))
@@ -113,12 +113,38 @@ def test_one_click_unsubscribe_from_the_email(client, alice, django_capture_on_c
     (email,) = mail.outbox
     link = re.search(r"http://testserver(/projects/saved/unsubscribe/\S+/)", email.body).group(1)
     assert link in email.alternatives[0][0]
+    # Opening the link (a person, or a mail scanner following it) only asks.
     response = client.get(link)  # no sign-in
+    assert response.status_code == 200 and "Stop emails for this search" in response.content.decode()
+    search.refresh_from_db()
+    assert search.active
+    response = client.post(link)
     assert response.status_code == 200 and "Unsubscribed" in response.content.decode()
     search.refresh_from_db()
     assert not search.active
+    assert "already get no emails" in client.get(link).content.decode()
     ProjectFactory(published_at=timezone.now())
     with django_capture_on_commit_callbacks(execute=True):
         assert saved_search_digests(now=timezone.now() + timedelta(days=1)) == 0
     assert len(mail.outbox) == 1
     assert client.get(link[:-3] + "xx/").status_code == 404
+
+
+def test_mail_clients_unsubscribe_in_one_click(alice, django_capture_on_commit_callbacks):
+    """RFC 8058: the digest says where to POST, and that POST needs no cookie or CSRF token."""
+    from django.test import Client
+
+    search, _ = saved_search_create(user=alice, query="")
+    SavedSearch.objects.filter(pk=search.pk).update(last_digest_at=ago(days=1))
+    ProjectFactory(published_at=ago(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        saved_search_digests()
+    (email,) = mail.outbox
+    assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = re.fullmatch(r"<http://testserver(/\S+)>", email.extra_headers["List-Unsubscribe"]).group(1)
+    assert email.message()["List-Unsubscribe"].startswith("<http://testserver/projects/saved/unsubscribe/")
+    mail_client = Client(enforce_csrf_checks=True)
+    response = mail_client.post(url, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    search.refresh_from_db()
+    assert not search.active

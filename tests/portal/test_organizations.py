@@ -82,6 +82,8 @@ def test_invitation_is_only_for_its_address(client, carol, dave):
     assert "sent to another email address" in response.content.decode()
     assert not Membership.objects.filter(user=newcomer).exists()
     assert client.get("/organization/join/no-such-token/").status_code == 404
+    # A NUL byte in the link made PostgreSQL refuse the lookup (a 500): tokens are URL-safe only.
+    assert client.get("/organization/join/%00/").status_code == 404
 
 
 def test_only_owners_invite(client, carol):

@@ -63,6 +63,21 @@ def test_delete_account_needs_the_password(client, alice, alices_data):
     assert User.objects.get(pk=alice.pk).is_active
 
 
+def test_a_failed_deletion_keeps_the_password_out_of_error_reports(client, alice, password, monkeypatch):
+    from django.views.debug import SafeExceptionReporterFilter
+
+    def broken(**kwargs):
+        raise RuntimeError("storage down")
+
+    monkeypatch.setattr("portal.views.account_delete", broken)
+    client.raise_request_exception = False
+    client.force_login(alice)
+    response = client.post("/profile/delete/", {"password": password})
+    assert response.status_code == 500
+    reported = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+    assert reported["password"] != password
+
+
 def test_delete_account_removes_profile_files_and_personal_fields(
     client, alice, password, alices_data, django_capture_on_commit_callbacks
 ):
