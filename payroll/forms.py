@@ -1,9 +1,10 @@
 import re
 
 from django import forms
-from django.core.cache import cache
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
+
+from portal.passwords import password_problem
 
 from .models import US_STATES, ContractorRecord
 from .validators import (
@@ -28,8 +29,6 @@ CERTIFICATION_STATEMENTS = {
     ),
 }
 SECRET_NOT_SHOWN = "For your security we never show a number you typed back on the page: please type it again."
-PASSWORD_TRIES = 5
-PASSWORD_WINDOW_SECONDS = 15 * 60
 
 TinType = ContractorRecord.TinType
 PaymentMethod = ContractorRecord.PaymentMethod
@@ -293,20 +292,16 @@ class PayrollForm(forms.Form):
             return
         if not (data.get("tin_digits") or data.get("bank_change")):
             return
-        key = f"payroll-password-tries:{self.user.pk}"
-        tries = cache.get(key, 0)
-        if tries >= PASSWORD_TRIES:
-            self.add_error("current_password", "Too many wrong passwords. Try again in 15 minutes.")
-            return
         password = data.get("current_password") or ""
         if not password:
             self.add_error(
                 "current_password",
                 "Enter your current password to change your taxpayer id or how you are paid.",
             )
-        elif not self.user.check_password(password):
-            cache.set(key, tries + 1, PASSWORD_WINDOW_SECONDS)
-            self.add_error("current_password", "That is not your current password.")
+            return
+        problem = password_problem(self.user, password, scope="payroll")
+        if problem:
+            self.add_error("current_password", problem)
 
     def _ask_to_retype_secrets(self):
         if not self.errors:

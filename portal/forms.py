@@ -3,6 +3,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from .models import Skill, StudentProfile, User, WorkEligibility, validate_linkedin_url
+from .passwords import password_problem
 from .uploads import EMPTY_FILE, JPEG, PDF, PNG, validate_upload
 
 
@@ -191,6 +192,7 @@ class DeleteAccountForm(forms.Form):
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password.")
+        problem = password_problem(self.user, password, scope="delete-account")
+        if problem:
+            raise forms.ValidationError(problem)
         return password

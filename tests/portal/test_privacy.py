@@ -59,7 +59,17 @@ def test_delete_account_needs_the_password(client, alice, alices_data):
     client.force_login(alice)
     response = client.post("/profile/delete/", {"password": "wrong"})
     assert response.status_code == 200
-    assert "That is not your password." in response.content.decode()
+    assert "That is not your current password." in response.content.decode()
+    assert User.objects.get(pk=alice.pk).is_active
+
+
+def test_delete_account_stops_password_guessing(client, alice, password):
+    client.force_login(alice)
+    for _ in range(5):
+        client.post("/profile/delete/", {"password": "wrong"})
+    # Even the right password is refused for a while: a stolen session cannot guess it.
+    response = client.post("/profile/delete/", {"password": password})
+    assert "Too many wrong passwords" in response.content.decode()
     assert User.objects.get(pk=alice.pk).is_active
 
 
