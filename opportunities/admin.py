@@ -46,7 +46,10 @@ class ProjectAdmin(admin.ModelAdmin):
     search_fields = ["title", "summary", "organization__name"]
     date_hierarchy = "created_at"
     autocomplete_fields = ["skills"]
+    # The organization and its contact are the employer's to choose, not staff's.
     readonly_fields = [
+        "organization",
+        "contact",
         "slug",
         "status",
         "review_note",
@@ -57,7 +60,6 @@ class ProjectAdmin(admin.ModelAdmin):
         "published_by",
         "closed_at",
     ]
-    raw_id_fields = ["organization", "contact"]
     inlines = [QuestionInline, ProjectEventInline]
     actions = ["publish", "send_back"]
 

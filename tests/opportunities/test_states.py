@@ -198,3 +198,10 @@ def test_admin_moderation_needs_the_permission(client, draft, carol):
     assert response.status_code == 403
     draft.refresh_from_db()
     assert draft.status == S.IN_REVIEW
+
+
+def test_staff_cannot_move_a_project_to_another_organization_or_contact(client, sid, draft):
+    client.force_login(sid)
+    html = client.get(reverse("admin:opportunities_project_change", args=[draft.pk])).content.decode()
+    assert 'name="title"' in html  # staff may still fix the text before publishing
+    assert 'name="contact"' not in html and 'name="organization"' not in html
