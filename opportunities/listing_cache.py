@@ -8,10 +8,12 @@ is never stale: a change simply moves every reader to new keys, and the old ones
 import hashlib
 import secrets
 from collections import OrderedDict
+from functools import lru_cache
 from threading import Lock
 
 from django.core.cache import cache
 from django.db import transaction
+from django.template.loader import get_template
 from django.utils import timezone
 
 VERSION_KEY = "opportunities:listing-version"
@@ -47,9 +49,20 @@ def bump_listing_version(**kwargs):
     transaction.on_commit(_bump)
 
 
+# The templates of the cached fragments: a deploy that changes them moves readers to new keys.
+CACHED_TEMPLATES = ["opportunities/_results.html", "opportunities/_browse_form.html"]
+
+
+@lru_cache(maxsize=1)
+def _templates_digest():
+    sources = "".join(get_template(name).template.source for name in CACHED_TEMPLATES)
+    return hashlib.sha256(sources.encode()).hexdigest()[:12]
+
+
 def listing_key(kind, *parts):
     digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:32]
-    return f"opportunities:{kind}:{listing_version()}:{timezone.localdate().isoformat()}:{digest}"
+    day = timezone.localdate().isoformat()
+    return f"opportunities:{kind}:{listing_version()}:{_templates_digest()}:{day}:{digest}"
 
 
 def cached(kind, parts, compute):
