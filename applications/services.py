@@ -342,48 +342,43 @@ def assessment_save(*, application, by, rating, notes):
 # Students answer offers.
 
 
+def _tell_not_selected(project, *, statuses, by, reason, note):
+    """Move every application of the project still in ``statuses`` to not selected, and tell
+    each student once."""
+    waiting = Application.objects.select_for_update().filter(project=project, status__in=statuses)
+    told = 0
+    for application in waiting.order_by("pk"):
+        _move(application, by=by, to=Status.NOT_SELECTED, reason=reason, decided_at=timezone.now(), note=note)
+        application.project = project
+        _mail("not-selected", application, application.student)
+        told += 1
+    return told
+
+
 def _fill(project):
     """The accepted offers fill the openings: close the project and tell everyone still
     waiting, once, that they were not selected."""
     if project.status == Project.Status.PUBLISHED:
         project_close(project=project, by=None, note="All openings are filled.")
-    waiting = Application.objects.select_for_update().filter(project=project, status__in=Application.UNDECIDED)
-    told = 0
-    for application in waiting.order_by("pk"):
-        _move(
-            application,
-            by=None,
-            to=Status.NOT_SELECTED,
-            reason=Application.Reason.FILLED,
-            decided_at=timezone.now(),
-            note="The openings were filled.",
-        )
-        application.project = project
-        _mail("not-selected", application, application.student)
-        told += 1
-    return told
+    return _tell_not_selected(
+        project,
+        statuses=Application.UNDECIDED,
+        by=None,
+        reason=Application.Reason.FILLED,
+        note="The openings were filled.",
+    )
 
 
 def applications_close_for_cancelled_project(*, project, by):
     """The organization cancelled the project: everyone still waiting, and any open offer, is
     told once that it will not go ahead."""
-    waiting = Application.objects.select_for_update().filter(
-        project=project, status__in=[*Application.UNDECIDED, Status.OFFERED]
+    return _tell_not_selected(
+        project,
+        statuses=[*Application.UNDECIDED, Status.OFFERED],
+        by=by,
+        reason=Application.Reason.CANCELLED,
+        note="The project was cancelled.",
     )
-    told = 0
-    for application in waiting.order_by("pk"):
-        _move(
-            application,
-            by=by,
-            to=Status.NOT_SELECTED,
-            reason=Application.Reason.CANCELLED,
-            decided_at=timezone.now(),
-            note="The project was cancelled.",
-        )
-        application.project = project
-        _mail("not-selected", application, application.student)
-        told += 1
-    return told
 
 
 def application_accept(*, application, by):

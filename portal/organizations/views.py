@@ -25,11 +25,7 @@ def employer_membership_or_404(request):
     return membership_of(request.user)
 
 
-@login_required
-def organization_detail(request):
-    membership = employer_membership_or_404(request)
-    if membership is None:
-        return redirect("organizations:new")
+def _detail_page(request, membership, invite_form, status=200):
     organization = membership.organization
     return render(
         request,
@@ -41,9 +37,18 @@ def organization_detail(request):
             "invitations": organization.invitations.filter(accepted_at__isnull=True)[:20]
             if membership.is_owner
             else [],
-            "invite_form": InvitationForm(),
+            "invite_form": invite_form,
         },
+        status=status,
     )
+
+
+@login_required
+def organization_detail(request):
+    membership = employer_membership_or_404(request)
+    if membership is None:
+        return redirect("organizations:new")
+    return _detail_page(request, membership, InvitationForm())
 
 
 @login_required
@@ -80,19 +85,7 @@ def organization_invite_view(request):
         else:
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
             return redirect("organizations:detail")
-    organization = membership.organization
-    return render(
-        request,
-        "portal/organization_detail.html",
-        {
-            "membership": membership,
-            "organization": organization,
-            "members": organization.memberships.select_related("user").order_by("user__email"),
-            "invitations": organization.invitations.filter(accepted_at__isnull=True)[:20],
-            "invite_form": form,
-        },
-        status=400,
-    )
+    return _detail_page(request, membership, form, status=400)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,6 +1,7 @@
 """Browser tests: Playwright drives the machine's Chromium (nothing is downloaded)."""
 
 import os
+import re
 import shutil
 
 import pytest
@@ -52,3 +53,15 @@ def axe_violations():
         ]
 
     return check
+
+
+def sign_in(page, email, password=None):
+    """Sign in through the login form (the demo password unless told) and land on the dashboard."""
+    from portal.demo import demo_password
+
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill(email)
+    page.locator("#id_password").fill(password or demo_password())
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(re.compile(r"/dashboard/$"))

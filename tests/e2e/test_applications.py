@@ -12,6 +12,7 @@ from payroll import demo as payroll_demo
 from portal import demo as portal_demo
 from portal.models import OutboundEmail
 from portal.permissions import CAREER_CENTER_GROUP, grant_career_center_permissions
+from tests.e2e.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,15 +27,6 @@ def demo(db):
     out = io.StringIO()
     for module in (portal_demo, opportunities_demo, payroll_demo, applications_demo):
         module.seed(out)
-
-
-def sign_in(page, email):
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(portal_demo.demo_password())
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(re.compile(r"/dashboard/$"))
 
 
 def test_student_applies_employer_selects_student_accepts_from_the_email(page, axe_violations, demo):

@@ -5,16 +5,9 @@ import pytest
 from payroll.models import ContractorRecord
 from portal.demo import demo_password, demo_user
 from portal.models import User
+from tests.e2e.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, email, password):
-    page.goto("/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    page.get_by_role("heading", name=re.compile("Welcome")).wait_for()
 
 
 @pytest.fixture

@@ -1,5 +1,4 @@
 import io
-import re
 from datetime import timedelta
 
 import pytest
@@ -10,6 +9,7 @@ from opportunities import demo as opportunities_demo
 from opportunities.models import Project
 from portal import demo as portal_demo
 from portal.permissions import CAREER_CENTER_GROUP, grant_career_center_permissions
+from tests.e2e.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,15 +22,6 @@ def demo(db):
     out = io.StringIO()
     portal_demo.seed(out)
     opportunities_demo.seed(out)
-
-
-def sign_in(page, email):
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(portal_demo.demo_password())
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(re.compile(r"/dashboard/$"))
 
 
 def test_employer_posts_staff_publish_student_finds_it(page, demo):

@@ -5,17 +5,10 @@ import pytest
 from django.utils import timezone
 
 from portal.models import StudentProfile, WorkEligibility
+from tests.e2e.conftest import sign_in
 from tests.factories import pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, email, password):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label(re.compile(r"^Password")).fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(re.compile(r"/dashboard/$"))
 
 
 def test_student_builds_profile_declares_opt_and_staff_verify(page, browser, live_server, alice, sid, password):
