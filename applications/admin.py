@@ -7,8 +7,10 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.safestring import mark_safe
 
+from portal.transitions import TransitionError
+
 from .models import Answer, Application, ApplicationEvent, ReviewRequest
-from .services import ApplicationError, application_review_answer
+from .services import application_review_answer
 
 
 class AnswerInline(admin.StackedInline):
@@ -171,5 +173,5 @@ class ReviewRequestAdmin(admin.ModelAdmin):
             return
         try:
             application_review_answer(review=obj, by=request.user, comments=form.cleaned_data["comments"])
-        except ApplicationError as exc:
+        except TransitionError as exc:
             self.message_user(request, str(exc), messages.ERROR)

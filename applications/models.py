@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opportunities.models import Project, Question
+from portal.transitions import Event
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -110,8 +111,14 @@ class Application(models.Model):
         return self.status in self.REVEALED
 
     @property
-    def can_withdraw(self):
+    def is_undecided(self):
         return self.status in self.UNDECIDED
+
+    can_withdraw = is_undecided
+
+    @property
+    def holds_opening(self):
+        return self.status in self.HOLDING
 
 
 class Answer(models.Model):
@@ -129,21 +136,14 @@ class Answer(models.Model):
         return f"Answer to {self.question}"
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(Event):
     """The trail of an application: every change of state, who made it and when."""
 
+    subject_field = "application"
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=16, choices=Application.Status.choices)
-    to_status = models.CharField(max_length=16, choices=Application.Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["application", "at", "pk"]
-
-    def __str__(self):
-        return f"{self.application}: {self.from_status} → {self.to_status}"
 
 
 class Assessment(models.Model):

@@ -22,7 +22,7 @@ def export(user):
     events = {}
     for event in ApplicationEvent.objects.filter(application__student=user).order_by("at", "pk"):
         events.setdefault(event.application_id, []).append(
-            {"at": _date(event.at), "from": event.get_from_status_display(), "to": event.get_to_status_display()}
+            {"at": _date(event.at), "from": event.from_label, "to": event.to_label}
         )
     return {
         "applications": [

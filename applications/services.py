@@ -16,26 +16,16 @@ from django.utils.formats import date_format
 
 from opportunities.models import Project
 from opportunities.services import project_close
+from portal import emails
 from portal.models import Membership, OutboundEmail, StudentProfile
-from portal.outbox import outbox_enqueue
-from portal.services import TransitionNotAllowed
+from portal.transitions import TransitionError, check_state, lock, transition
 
 from .eligibility import Reason as GateReason
 from .eligibility import eligibility_for
-from .models import Answer, Application, ApplicationEvent, Assessment, ReviewRequest
+from .models import Answer, Application, Assessment, ReviewRequest
 
 Status = Application.Status
 KICKOFF_WEEK_DAYS = 7
-
-
-class ApplicationError(TransitionNotAllowed):
-    """A change the application's state, or the person asking, does not allow. ``next_step``
-    and ``url`` say what to do about it, when there is something to do."""
-
-    def __init__(self, message, *, next_step="", url=""):
-        super().__init__(message)
-        self.next_step = next_step
-        self.url = url
 
 
 def gate_window(project, *, today=None):
@@ -68,7 +58,7 @@ def normalize_answer(text):
 
 def _require_student(application, by):
     if by is None or by.pk != application.student_id:
-        raise ApplicationError("Only the student who applied can do this.")
+        raise TransitionError("Only the student who applied can do this.")
 
 
 def _is_member(user, organization_id):
@@ -82,45 +72,14 @@ def _is_member(user, organization_id):
 
 def _require_member(project, by):
     if not _is_member(by, project.organization_id):
-        raise ApplicationError("Only members of the project's organization can do this.")
+        raise TransitionError("Only members of the project's organization can do this.")
 
 
 # The mechanics of a transition.
 
 
-def _lock(application):
-    return Application.objects.select_for_update().get(pk=application.pk)
-
-
 def _lock_project(project_id):
-    return Project.objects.select_for_update().select_related("contact", "organization").get(pk=project_id)
-
-
-def _check(locked, allowed, verb):
-    if locked.status not in allowed:
-        raise ApplicationError(
-            f"This application is {locked.get_status_display().lower()}, so it cannot be {verb}. Nothing was changed."
-        )
-
-
-def _move(locked, *, by, to, note="", **changes):
-    previous = locked.status
-    locked.status = to
-    for name, value in changes.items():
-        setattr(locked, name, value)
-    locked.save(update_fields=["status", "updated_at", *changes])
-    ApplicationEvent.objects.create(application=locked, from_status=previous, to_status=to, by=by, note=note)
-    return locked
-
-
-def _mail(kind, application, person, **context):
-    outbox_enqueue(
-        kind=kind,
-        obj=application,
-        recipient=person.email,
-        template=kind,
-        context={"application": application, "project": application.project, "person": person, **context},
-    )
+    return lock(Project(pk=project_id), related=["contact", "organization"])
 
 
 # Students: drafts, answers, submission, withdrawal.
@@ -129,12 +88,12 @@ def _mail(kind, application, person, **context):
 def application_start(*, student, project):
     """The student's application to ``project``: the existing one, or a new draft."""
     if not student.is_student:
-        raise ApplicationError("Only students can apply to projects.")
+        raise TransitionError("Only students can apply to projects.")
     existing = Application.objects.filter(project=project, student=student).first()
     if existing is not None:
         return existing
     if not project.is_open or not project.organization.is_verified:
-        raise ApplicationError("This project no longer takes applications.")
+        raise TransitionError("This project no longer takes applications.")
     try:
         with transaction.atomic():
             return Application.objects.create(project=project, student=student)
@@ -145,9 +104,9 @@ def application_start(*, student, project):
 def application_save_answers(*, application, by, answers):
     """Save a draft's answers (``{question_id: text}``); a draft may be incomplete, never too long."""
     with transaction.atomic():
-        locked = _lock(application)
+        locked = lock(application)
         _require_student(locked, by)
-        _check(locked, [Status.DRAFT], "edited")
+        check_state(locked, [Status.DRAFT], "edited")
         questions = {q.pk: q for q in locked.project.questions.all()}
         existing = {a.question_id: a for a in locked.answers.all()}
         for question_id, raw in answers.items():
@@ -156,7 +115,7 @@ def application_save_answers(*, application, by, answers):
                 continue
             text = normalize_answer(raw)
             if len(text) > question.max_chars:
-                raise ApplicationError(
+                raise TransitionError(
                     f"The answer to “{question.text}” has {len(text)} characters; the limit is {question.max_chars}."
                 )
             answer = existing.get(question_id)
@@ -174,9 +133,9 @@ def _check_answers(application):
     for question in application.project.questions.all():
         text = answers.get(question.pk, "")
         if question.required and not text:
-            raise ApplicationError(f"Answer “{question.text}” before you submit; your draft is saved.")
+            raise TransitionError(f"Answer “{question.text}” before you submit; your draft is saved.")
         if len(text) > question.max_chars:
-            raise ApplicationError(f"The answer to “{question.text}” is over {question.max_chars} characters.")
+            raise TransitionError(f"The answer to “{question.text}” is over {question.max_chars} characters.")
 
 
 def _check_profile(student):
@@ -190,7 +149,7 @@ def _check_profile(student):
     if profile is None or not profile.adult_attested_at:
         missing.append("the confirmation that you are 18 or older")
     if missing:
-        raise ApplicationError(
+        raise TransitionError(
             f"Before you submit, add {', '.join(missing)} to your profile. Your draft is saved.",
             next_step="Complete your profile",
             url=reverse("portal:profile"),
@@ -201,43 +160,58 @@ def application_submit(*, application, by, today=None):
     """Send a complete draft to the employer: answers, profile and the eligibility gate are
     checked first; a refusal says what to do and leaves the draft as it was."""
     with transaction.atomic():
-        locked = _lock(application)
+        locked = lock(application)
         _require_student(locked, by)
-        _check(locked, [Status.DRAFT], "submitted")
+        check_state(locked, [Status.DRAFT], "submitted")
         project = Project.objects.select_related("contact").get(pk=locked.project_id)
         if not project.is_open:
-            raise ApplicationError("This project no longer takes applications. Your draft is kept.")
+            raise TransitionError("This project no longer takes applications. Your draft is kept.")
         _check_answers(locked)
         _check_profile(locked.student)
         decision = eligibility_for(locked.student, *gate_window(project, today=today), today=today)
         if not decision:
-            raise ApplicationError(
+            raise TransitionError(
                 f"{decision.message} Your draft is saved.", next_step=decision.next_step, url=decision.url
             )
-        _move(locked, by=by, to=Status.SUBMITTED, submitted_at=timezone.now())
-        _mail("application-received", locked, locked.student)
+        transition(
+            locked,
+            locked=True,
+            allowed=[Status.DRAFT],
+            verb="submitted",
+            by=by,
+            to=Status.SUBMITTED,
+            submitted_at=timezone.now(),
+        )
+        emails.application_received(locked)
     return locked
 
 
 def application_withdraw(*, application, by):
     """The student takes back an application the employer has not decided on yet."""
     with transaction.atomic():
-        locked = _lock(application)
+        locked = lock(application)
         _require_student(locked, by)
-        _check(locked, Application.UNDECIDED, "withdrawn")
-        _move(locked, by=by, to=Status.WITHDRAWN, decided_at=timezone.now())
-        _mail("application-withdrawn", locked, locked.project.contact)
+        transition(
+            locked,
+            locked=True,
+            allowed=Application.UNDECIDED,
+            verb="withdrawn",
+            by=by,
+            to=Status.WITHDRAWN,
+            decided_at=timezone.now(),
+        )
+        emails.application_withdrawn(locked)
     return locked
 
 
 def application_request_review(*, application, by):
     """Ask the career center to read a draft; staff answer in the admin."""
     with transaction.atomic():
-        locked = _lock(application)
+        locked = lock(application)
         _require_student(locked, by)
-        _check(locked, [Status.DRAFT], "sent for review")
+        check_state(locked, [Status.DRAFT], "sent for review")
         if locked.review_requests.filter(answered_at__isnull=True).exists():
-            raise ApplicationError("You already asked for a review of this draft; the career center will email you.")
+            raise TransitionError("You already asked for a review of this draft; the career center will email you.")
         return ReviewRequest.objects.create(application=locked)
 
 
@@ -245,19 +219,19 @@ def application_review_answer(*, review, by, comments):
     """Staff answer a review request; the student gets an email and sees the comments."""
     comments = (comments or "").strip()
     if not comments:
-        raise ApplicationError("Write the comments the student will read.")
+        raise TransitionError("Write the comments the student will read.")
     if by is None or not by.is_staff or not by.has_perm("applications.change_reviewrequest"):
-        raise ApplicationError("Only career center staff can answer review requests.")
+        raise TransitionError("Only career center staff can answer review requests.")
     with transaction.atomic():
         locked = ReviewRequest.objects.select_for_update().get(pk=review.pk)
         if locked.is_answered:
-            raise ApplicationError("This review request was already answered.")
+            raise TransitionError("This review request was already answered.")
         locked.comments = comments
         locked.answered_at = timezone.now()
         locked.answered_by = by
         locked.save(update_fields=["comments", "answered_at", "answered_by"])
         application = locked.application
-        _mail("review-answered", application, application.student, review=locked)
+        emails.review_answered(application, review=locked)
     return locked
 
 
@@ -266,10 +240,11 @@ def application_review_answer(*, review, by, comments):
 
 def application_shortlist(*, application, by):
     with transaction.atomic():
-        locked = _lock(application)
+        locked = lock(application)
         _require_member(locked.project, by)
-        _check(locked, [Status.SUBMITTED], "shortlisted")
-        return _move(locked, by=by, to=Status.SHORTLISTED)
+        return transition(
+            locked, locked=True, allowed=[Status.SUBMITTED], verb="shortlisted", by=by, to=Status.SHORTLISTED
+        )
 
 
 def application_select(*, application, by, today=None):
@@ -279,59 +254,64 @@ def application_select(*, application, by, today=None):
     with transaction.atomic():
         project = _lock_project(application.project_id)
         _require_member(project, by)
-        locked = _lock(application)
-        _check(locked, Application.UNDECIDED, "selected")
+        locked = lock(application)
+        check_state(locked, Application.UNDECIDED, "selected")
         if project.status not in (Project.Status.PUBLISHED, Project.Status.CLOSED):
-            raise ApplicationError(f"This project is {project.get_status_display().lower()}; no offers can be made.")
+            raise TransitionError(f"This project is {project.get_status_display().lower()}; no offers can be made.")
         taken = project.applications.filter(status__in=Application.HOLDING).count()
         if taken >= project.openings:
-            raise ApplicationError(
+            raise TransitionError(
                 f"All {project.openings} opening(s) already have an offer out or accepted. "
                 "An opening frees up if an offer is declined or lapses."
             )
         decision = eligibility_for(locked.student, *gate_window(project, today=today), today=today)
         if not decision:
-            raise ApplicationError(
+            raise TransitionError(
                 "This applicant's work eligibility does not cover this project's dates "
                 f"({GateReason(decision.reason).label.lower()}), so no offer can be made now."
             )
         now = timezone.now()
-        _move(
+        transition(
             locked,
+            locked=True,
+            allowed=Application.UNDECIDED,
+            verb="selected",
             by=by,
             to=Status.OFFERED,
             offered_at=now,
             offer_expires_at=now + timedelta(days=settings.OFFER_RESPONSE_DAYS),
         )
         locked.project = project
-        _mail("offer", locked, locked.student)
+        emails.offer(locked)
     return locked
 
 
 def application_decline(*, application, by, reason, message=""):
     """The employer turns an applicant down, with a reason category and an optional message."""
     if reason not in Application.EMPLOYER_REASONS:
-        raise ApplicationError("Choose a reason for the student.")
+        raise TransitionError("Choose a reason for the student.")
     with transaction.atomic():
-        locked = _lock(application)
+        locked = lock(application)
         _require_member(locked.project, by)
-        _check(locked, Application.UNDECIDED, "declined")
-        _move(
+        transition(
             locked,
+            locked=True,
+            allowed=Application.UNDECIDED,
+            verb="declined",
             by=by,
             to=Status.NOT_SELECTED,
             reason=reason,
             message=(message or "").strip(),
             decided_at=timezone.now(),
         )
-        _mail("not-selected", locked, locked.student)
+        emails.not_selected(locked)
     return locked
 
 
 def assessment_save(*, application, by, rating, notes):
     """The organization's private rating (1-5, or none) and notes on an applicant."""
     if rating is not None and rating not in range(1, 6):
-        raise ApplicationError("A rating is a whole number from 1 to 5.")
+        raise TransitionError("A rating is a whole number from 1 to 5.")
     _require_member(application.project, by)
     assessment, _ = Assessment.objects.update_or_create(
         application=application, defaults={"rating": rating, "notes": (notes or "").strip(), "updated_by": by}
@@ -348,9 +328,19 @@ def _tell_not_selected(project, *, statuses, by, reason, note):
     waiting = Application.objects.select_for_update().filter(project=project, status__in=statuses)
     told = 0
     for application in waiting.order_by("pk"):
-        _move(application, by=by, to=Status.NOT_SELECTED, reason=reason, decided_at=timezone.now(), note=note)
+        transition(
+            application,
+            locked=True,
+            allowed=statuses,
+            verb="closed",
+            by=by,
+            to=Status.NOT_SELECTED,
+            reason=reason,
+            decided_at=timezone.now(),
+            note=note,
+        )
         application.project = project
-        _mail("not-selected", application, application.student)
+        emails.not_selected(application)
         told += 1
     return told
 
@@ -384,16 +374,24 @@ def applications_close_for_cancelled_project(*, project, by):
 def application_accept(*, application, by):
     with transaction.atomic():
         project = _lock_project(application.project_id)
-        locked = _lock(application)
+        locked = lock(application)
         _require_student(locked, by)
-        _check(locked, [Status.OFFERED], "accepted")
+        check_state(locked, [Status.OFFERED], "accepted")
         if locked.offer_expires_at and locked.offer_expires_at <= timezone.now():
-            raise ApplicationError(
+            raise TransitionError(
                 f"This offer lapsed on {_day(locked.offer_expires_at)}; it can no longer be accepted."
             )
-        _move(locked, by=by, to=Status.ACCEPTED, decided_at=timezone.now())
+        transition(
+            locked,
+            locked=True,
+            allowed=[Status.OFFERED],
+            verb="accepted",
+            by=by,
+            to=Status.ACCEPTED,
+            decided_at=timezone.now(),
+        )
         locked.project = project
-        _mail("offer-accepted", locked, project.contact)
+        emails.offer_accepted(locked)
         if project.applications.filter(status=Status.ACCEPTED).count() >= project.openings:
             _fill(project)
     return locked
@@ -402,12 +400,19 @@ def application_accept(*, application, by):
 def application_decline_offer(*, application, by):
     with transaction.atomic():
         project = _lock_project(application.project_id)
-        locked = _lock(application)
+        locked = lock(application)
         _require_student(locked, by)
-        _check(locked, [Status.OFFERED], "declined")
-        _move(locked, by=by, to=Status.DECLINED, decided_at=timezone.now())
+        transition(
+            locked,
+            locked=True,
+            allowed=[Status.OFFERED],
+            verb="declined",
+            by=by,
+            to=Status.DECLINED,
+            decided_at=timezone.now(),
+        )
         locked.project = project
-        _mail("offer-declined", locked, project.contact)
+        emails.offer_declined(locked)
     return locked
 
 
@@ -416,14 +421,21 @@ def application_lapse(*, application, now=None):
     now = now or timezone.now()
     with transaction.atomic():
         project = _lock_project(application.project_id)
-        locked = _lock(application)
-        _check(locked, [Status.OFFERED], "marked as lapsed")
+        locked = lock(application)
+        check_state(locked, [Status.OFFERED], "marked as lapsed")
         if locked.offer_expires_at is None or locked.offer_expires_at > now:
-            raise ApplicationError("This offer has not expired yet.")
-        _move(locked, by=None, to=Status.LAPSED, decided_at=now, note="Not answered in time.")
+            raise TransitionError("This offer has not expired yet.")
+        transition(
+            locked,
+            locked=True,
+            allowed=[Status.OFFERED],
+            verb="marked as lapsed",
+            to=Status.LAPSED,
+            decided_at=now,
+            note="Not answered in time.",
+        )
         locked.project = project
-        _mail("offer-lapsed-student", locked, locked.student)
-        _mail("offer-lapsed-supervisor", locked, project.contact)
+        emails.offer_lapsed(locked)
     return locked
 
 
@@ -437,7 +449,7 @@ def offers_lapse_due(*, now=None):
     for application in list(due):
         try:
             application_lapse(application=application, now=now)
-        except ApplicationError:
+        except TransitionError:
             continue  # answered meanwhile
         lapsed += 1
     return lapsed
@@ -462,7 +474,7 @@ def offers_remind_due(*, now=None):
             if not claimed:
                 continue
             application = Application.objects.select_related("project", "student").get(pk=pk)
-            _mail("offer-reminder", application, application.student)
+            emails.offer_reminder(application)
             sent += 1
     return sent
 
@@ -494,12 +506,6 @@ def applications_send_digests(*, now=None):
                 continue
             Application.objects.filter(pk__in=[a.pk for a in new]).update(digested_at=now)
             total = project.applications.filter(submitted_at__isnull=False).count()
-            outbox_enqueue(
-                kind="applications-digest",
-                obj=key,
-                recipient=project.contact.email,
-                template="applications-digest",
-                context={"project": project, "person": project.contact, "new_count": len(new), "total": total},
-            )
+            emails.applications_digest(project, key=key, new_count=len(new), total=total)
             sent += 1
     return sent

@@ -16,13 +16,13 @@ from opportunities.models import Project, Question
 from portal.forms import EligibilityForm
 from portal.models import Skill, WorkEligibility
 from portal.services import eligibility_declare
+from portal.transitions import TransitionError
 from portal.views import student_required
 
 from . import services
 from .eligibility import eligibility_for
 from .forms import ApplicationForm, AssessmentForm, DeclineForm, answer_field_name
 from .models import Answer, Application, ApplicationEvent
-from .services import ApplicationError
 
 Status = Application.Status
 
@@ -105,7 +105,7 @@ def apply(request, slug):
                 else:
                     messages.success(request, "Draft saved. Come back to finish it any time before the apply-by date.")
                 return redirect("applications:apply", slug=slug)
-            except ApplicationError as exc:
+            except TransitionError as exc:
                 refusal = exc
                 status = 400
         else:
@@ -173,7 +173,7 @@ def _student_action(service, done):
         application = _own_application_or_404(request, pk)
         try:
             service(application=application, by=request.user)
-        except ApplicationError as exc:
+        except TransitionError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, done)
@@ -368,7 +368,7 @@ def _employer_action(service, done):
         application = _managed_application_or_404(request, pk)
         try:
             service(application=application, by=request.user)
-        except ApplicationError as exc:
+        except TransitionError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, done.format(pk=application.pk))
@@ -396,7 +396,7 @@ def applicant_decline(request, pk):
                 reason=form.cleaned_data["reason"],
                 message=form.cleaned_data["message"],
             )
-        except ApplicationError as exc:
+        except TransitionError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, f"Applicant #{application.pk} was told they were not selected.")

@@ -1,26 +1,15 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from portal.admin_reason import action_with_reason
+from portal.admin_reason import action_with_reason, apply_each, event_inline
 
 from .models import Project, ProjectEvent, Question, SavedSearch
-from .services import ProjectError, project_publish, project_send_back
+from .services import project_publish, project_send_back
 
 
 class QuestionInline(admin.TabularInline):
     model = Question
     extra = 0
     fields = ["position", "text", "max_chars", "required"]
-
-
-class ProjectEventInline(admin.TabularInline):
-    model = ProjectEvent
-    extra = 0
-    fields = ["at", "from_status", "to_status", "by", "note"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class ModerationQueueFilter(admin.SimpleListFilter):
@@ -60,7 +49,7 @@ class ProjectAdmin(admin.ModelAdmin):
         "published_by",
         "closed_at",
     ]
-    inlines = [QuestionInline, ProjectEventInline]
+    inlines = [QuestionInline, event_inline(ProjectEvent)]
     actions = ["publish", "send_back"]
 
     @admin.display(description="Organization", ordering="organization__status")
@@ -69,16 +58,13 @@ class ProjectAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish selected projects", permissions=["change"])
     def publish(self, request, queryset):
-        done = 0
-        for project in queryset:
-            try:
-                project_publish(project=project, by=request.user)
-            except ProjectError as exc:
-                self.message_user(request, f"{project}: {exc}", messages.WARNING)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, f"{done} project(s) published.", messages.SUCCESS)
+        apply_each(
+            self,
+            request,
+            queryset,
+            lambda project: project_publish(project=project, by=request.user),
+            done_message="{count} project(s) published.",
+        )
 
     @admin.action(description="Send selected projects back to the employer (with a reason)", permissions=["change"])
     def send_back(self, request, queryset):
@@ -88,7 +74,6 @@ class ProjectAdmin(admin.ModelAdmin):
             queryset,
             title="Send projects back",
             apply=lambda project, reason: project_send_back(project=project, by=request.user, reason=reason),
-            error_class=ProjectError,
         )
 
 

@@ -8,7 +8,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.models import US_STATES, Membership, Organization, Skill
+from portal.models import Membership, Organization, Skill
+from portal.states import us_states
+from portal.transitions import Event
 
 SEARCH_CONFIG = "english"
 
@@ -51,7 +53,7 @@ class ProjectQuerySet(models.QuerySet):
         if getattr(user, "is_authenticated", False) and user.is_staff:
             return self.all()
         listed = Q(
-            status__in=[Project.Status.PUBLISHED, Project.Status.CLOSED],
+            status__in=Project.LISTED,
             organization__status=Organization.Status.VERIFIED,
         )
         if getattr(user, "is_authenticated", False) and user.is_employer:
@@ -79,6 +81,11 @@ class Project(models.Model):
         CLOSED = "closed", "Closed"
         CANCELLED = "cancelled", "Cancelled"
 
+    # The states each change starts from, and the states with a public page and applicants.
+    CANCELLABLE = [Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED]
+    CLOSABLE = [Status.PUBLISHED]
+    LISTED = [Status.PUBLISHED, Status.CLOSED]
+
     HOURS_MIN, HOURS_MAX = 5, 40
     OPENINGS_MIN, OPENINGS_MAX = 1, 10
     DURATION_MIN, DURATION_MAX = 7, 31
@@ -99,7 +106,7 @@ class Project(models.Model):
     )
     remote = models.BooleanField(default=True)
     city = models.CharField(max_length=100, blank=True)
-    state = models.CharField(max_length=2, choices=US_STATES, blank=True)
+    state = models.CharField(max_length=2, choices=us_states, blank=True)
     openings = models.PositiveSmallIntegerField(
         default=1, validators=[MinValueValidator(OPENINGS_MIN), MaxValueValidator(OPENINGS_MAX)]
     )
@@ -169,6 +176,31 @@ class Project(models.Model):
     def is_editable(self):
         return self.status == self.Status.DRAFT
 
+    @property
+    def can_submit(self):
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_in_review(self):
+        return self.status == self.Status.IN_REVIEW
+
+    @property
+    def can_close(self):
+        return self.status in self.CLOSABLE
+
+    @property
+    def can_cancel(self):
+        return self.status in self.CANCELLABLE
+
+    @property
+    def is_listed(self):
+        """Published or closed: it has a public page and applicants."""
+        return self.status in self.LISTED
+
+    @property
+    def was_sent_back(self):
+        return self.status == self.Status.DRAFT and bool(self.review_note)
+
 
 class Question(models.Model):
     """One short-answer question of a project (1 to 5 each)."""
@@ -195,21 +227,14 @@ class Question(models.Model):
         return self.text
 
 
-class ProjectEvent(models.Model):
+class ProjectEvent(Event):
     """The trail of a project: every change of state, who made it and when."""
 
+    subject_field = "project"
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=16, choices=Project.Status.choices)
-    to_status = models.CharField(max_length=16, choices=Project.Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["project", "at", "pk"]
-
-    def __str__(self):
-        return f"{self.project}: {self.from_status} → {self.to_status}"
 
 
 class SavedSearch(models.Model):

@@ -9,21 +9,18 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from portal import emails
 from portal.models import Membership, Organization, Skill
 from portal.organizations.services import unique_slug
-from portal.outbox import outbox_enqueue
+from portal.transitions import TransitionError, transition
 
 from .events import project_cancelled
-from .models import SEARCH_CONFIG, Project, ProjectEvent, Question, SavedSearch, SavedSearchHit
+from .models import SEARCH_CONFIG, Project, Question, SavedSearch, SavedSearchHit
 from .search import encode_filters, parse_params, search_projects
 
 Status = Project.Status
 UNSUBSCRIBE_SALT = "opportunities.saved-search.unsubscribe"
 DIGEST_MAX_PROJECTS = 20
-
-
-class ProjectError(Exception):
-    """A change that the project's state, or the person asking, does not allow."""
 
 
 def project_refresh_search(*, projects):
@@ -71,9 +68,9 @@ def _save_questions(project, questions):
 def project_create(*, organization, by, data, skills, questions):
     """A member drafts a project; ``data`` holds the form's model fields."""
     if not _is_member(by, organization.pk):
-        raise ProjectError("Only members of the organization can post its projects.")
+        raise TransitionError("Only members of the organization can post its projects.")
     if organization.status == Organization.Status.SUSPENDED:
-        raise ProjectError("This organization is suspended; contact the career center.")
+        raise TransitionError("This organization is suspended; contact the career center.")
     with transaction.atomic():
         project = Project.objects.create(
             organization=organization,
@@ -89,11 +86,11 @@ def project_create(*, organization, by, data, skills, questions):
 def project_update(*, project, by, data, skills, questions):
     """Edit a draft (a project sent back is a draft again)."""
     if not _is_member(by, project.organization_id):
-        raise ProjectError("Only members of the organization can change its projects.")
+        raise TransitionError("Only members of the organization can change its projects.")
     with transaction.atomic():
         locked = Project.objects.select_for_update().get(pk=project.pk)
         if locked.status != Status.DRAFT:
-            raise ProjectError("Only a draft can be edited.")
+            raise TransitionError("Only a draft can be edited.")
         for name, value in data.items():
             setattr(locked, name, value)
         locked.save()
@@ -102,34 +99,20 @@ def project_update(*, project, by, data, skills, questions):
     return locked
 
 
-def _transition(*, project, by, allowed_from, to, verb, note="", **changes):
-    """Lock the row, check where it starts, move it, and leave a trail."""
-    locked = Project.objects.select_for_update().get(pk=project.pk)
-    if locked.status not in allowed_from:
-        raise ProjectError(f"This project is {locked.get_status_display().lower()}, so it cannot be {verb}.")
-    previous = locked.status
-    locked.status = to
-    for name, value in changes.items():
-        setattr(locked, name, value)
-    locked.save(update_fields=["status", "updated_at", *changes])
-    ProjectEvent.objects.create(project=locked, from_status=previous, to_status=to, by=by, note=note)
-    return locked
-
-
 def project_submit(*, project, by):
     """A member sends a draft to the career center for review."""
     if not _is_member(by, project.organization_id):
-        raise ProjectError("Only members of the organization can submit its projects.")
+        raise TransitionError("Only members of the organization can submit its projects.")
     with transaction.atomic():
         if Organization.objects.filter(pk=project.organization_id, status=Organization.Status.SUSPENDED).exists():
-            raise ProjectError("This organization is suspended; contact the career center.")
+            raise TransitionError("This organization is suspended; contact the career center.")
         locked = Project.objects.select_for_update().get(pk=project.pk)
         if locked.status == Status.DRAFT and locked.apply_by <= timezone.localdate():
-            raise ProjectError("The apply-by date has passed; edit the project and choose a later date.")
-        return _transition(
-            project=locked,
+            raise TransitionError("The apply-by date has passed; edit the project and choose a later date.")
+        return transition(
+            locked,
             by=by,
-            allowed_from=[Status.DRAFT],
+            allowed=[Status.DRAFT],
             to=Status.IN_REVIEW,
             verb="submitted for review",
             submitted_at=timezone.now(),
@@ -145,47 +128,41 @@ def _submitter(project):
 def project_publish(*, project, by):
     """Staff publish a project in review; only a verified organization's project is listed."""
     if not _is_moderator(by):
-        raise ProjectError("Only career center staff can publish projects.")
+        raise TransitionError("Only career center staff can publish projects.")
     with transaction.atomic():
         organization = Organization.objects.get(pk=project.organization_id)
         if not organization.is_verified:
-            raise ProjectError(f"{organization} is not verified yet; verify the organization first.")
-        locked = _transition(
-            project=project,
+            raise TransitionError(f"{organization} is not verified yet; verify the organization first.")
+        locked = transition(
+            project,
             by=by,
-            allowed_from=[Status.IN_REVIEW],
+            allowed=[Status.IN_REVIEW],
             to=Status.PUBLISHED,
             verb="published",
             published_at=timezone.now(),
             published_by=by,
         )
         if locked.apply_by < timezone.localdate():
-            raise ProjectError("The apply-by date has passed; send the project back instead.")
+            raise TransitionError("The apply-by date has passed; send the project back instead.")
         submitter = _submitter(locked)
         if submitter:
-            outbox_enqueue(
-                kind="project-published",
-                obj=locked,
-                recipient=submitter.email,
-                template="project-published",
-                context={"project": locked, "person": submitter},
-            )
+            emails.project_published(locked, person=submitter)
     return locked
 
 
 def project_send_back(*, project, by, reason):
     """Staff return a project in review to its organization as a draft, saying why."""
     if not _is_moderator(by):
-        raise ProjectError("Only career center staff can send projects back.")
+        raise TransitionError("Only career center staff can send projects back.")
     reason = (reason or "").strip()
     if not reason:
-        raise ProjectError("Say why the project goes back, so the employer can fix it.")
+        raise TransitionError("Say why the project goes back, so the employer can fix it.")
     with transaction.atomic():
         submitter = _submitter(project)
-        locked = _transition(
-            project=project,
+        locked = transition(
+            project,
             by=by,
-            allowed_from=[Status.IN_REVIEW],
+            allowed=[Status.IN_REVIEW],
             to=Status.DRAFT,
             verb="sent back",
             note=reason,
@@ -193,25 +170,19 @@ def project_send_back(*, project, by, reason):
         )
         event = locked.events.order_by("-pk").first()
         if submitter:
-            outbox_enqueue(
-                kind="project-sent-back",
-                obj=event,
-                recipient=submitter.email,
-                template="project-sent-back",
-                context={"project": locked, "person": submitter, "reason": reason},
-            )
+            emails.project_sent_back(locked, event=event, person=submitter, reason=reason)
     return locked
 
 
 def project_close(*, project, by, note=""):
     """Stop taking applications: a member closes it, or the apply-by date passed (``by=None``)."""
     if by is not None and not _is_member(by, project.organization_id):
-        raise ProjectError("Only members of the organization can close its projects.")
+        raise TransitionError("Only members of the organization can close its projects.")
     with transaction.atomic():
-        return _transition(
-            project=project,
+        return transition(
+            project,
             by=by,
-            allowed_from=[Status.PUBLISHED],
+            allowed=Project.CLOSABLE,
             to=Status.CLOSED,
             verb="closed",
             note=note,
@@ -222,12 +193,12 @@ def project_close(*, project, by, note=""):
 def project_cancel(*, project, by):
     """A member withdraws the project before it is done."""
     if not _is_member(by, project.organization_id):
-        raise ProjectError("Only members of the organization can cancel its projects.")
+        raise TransitionError("Only members of the organization can cancel its projects.")
     with transaction.atomic():
-        cancelled = _transition(
-            project=project,
+        cancelled = transition(
+            project,
             by=by,
-            allowed_from=[Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED],
+            allowed=Project.CANCELLABLE,
             to=Status.CANCELLED,
             verb="cancelled",
             closed_at=timezone.now(),
@@ -243,7 +214,7 @@ def projects_close_expired(*, today=None):
     for pk in Project.objects.filter(status=Status.PUBLISHED, apply_by__lt=today).values_list("pk", flat=True):
         try:
             project_close(project=Project(pk=pk), by=None, note="The apply-by date passed.")
-        except ProjectError:
+        except TransitionError:
             continue  # closed by someone else meanwhile
         closed += 1
     return closed
@@ -275,7 +246,7 @@ def saved_search_name(filters):
 def saved_search_create(*, user, query):
     """Save the browse page's current search (sorting and paging aside) for a digest."""
     if not user.is_student:
-        raise ProjectError("Only students can save searches.")
+        raise TransitionError("Only students can save searches.")
     _, filters = parse_params(query)
     filters.pop("sort", None)
     canonical = encode_filters(filters)
@@ -331,23 +302,10 @@ def saved_search_send_digest(*, search_id, now=None):
         SavedSearchHit.objects.bulk_create(
             [SavedSearchHit(search=search, project=p, sent_at=now) for p in projects], ignore_conflicts=True
         )
-        user = search.user
         token = saved_search_unsubscribe_token(search)
         unsubscribe_url = settings.SITE_URL + reverse("opportunities:saved-search-unsubscribe", args=[token])
-        outbox_enqueue(
-            kind="saved-search-digest",
-            obj=f"opportunities.savedsearch:{search.pk}:{cutoff.isoformat()}",
-            recipient=user.email,
-            template="saved-search-digest",
-            context={
-                "search": search,
-                "person": user,
-                "projects": projects,
-                "more": total - len(projects),
-                "unsubscribe_url": unsubscribe_url,
-            },
-            # Mail clients show an "Unsubscribe" button that POSTs to the link (RFC 8058).
-            headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        emails.saved_search_digest(
+            search, cutoff=cutoff, projects=projects, more=total - len(projects), unsubscribe_url=unsubscribe_url
         )
     return len(projects)
 

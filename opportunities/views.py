@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.models import Organization, Skill
 from portal.organizations.views import employer_membership_or_404
+from portal.transitions import TransitionError
 from portal.views import student_required
 
 from .forms import ProjectForm, question_formset
@@ -19,7 +20,6 @@ from .listing_cache import cached
 from .models import Project, SavedSearch
 from .search import PAGE_SIZE, BrowseForm, encode_filters, search_projects
 from .services import (
-    ProjectError,
     project_cancel,
     project_close,
     project_create,
@@ -192,7 +192,7 @@ def saved_search_list(request):
     if request.method == "POST":
         try:
             search, created = saved_search_create(user=request.user, query=request.POST.get("query", ""))
-        except ProjectError as exc:
+        except TransitionError as exc:
             messages.error(request, str(exc))
             return redirect("opportunities:project-list")
         messages.success(
@@ -278,7 +278,7 @@ def _project_form_page(request, *, membership, project=None):
                             skills=form.cleaned_data["skills"],
                             questions=formset.questions(),
                         )
-            except ProjectError as exc:
+            except TransitionError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, "Draft saved. Submit it for review when it is ready.")
@@ -342,7 +342,7 @@ def _transition_view(service, done_message):
         project = _managed_project_or_404(request, slug)
         try:
             service(project=project, by=request.user)
-        except ProjectError as exc:
+        except TransitionError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, done_message)

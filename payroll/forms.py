@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from portal.passwords import password_problem
+from portal.states import US_MAILING_STATES
 
-from .models import US_STATES, ContractorRecord
+from .models import ContractorRecord
 from .validators import (
     ITIN_FIRST_YEAR,
     normalize_account_number,
@@ -88,7 +89,7 @@ class PayrollForm(forms.Form):
     )
     state = forms.ChoiceField(
         label="State",
-        choices=[("", "Choose a state or territory")] + US_STATES,
+        choices=[("", "Choose a state or territory")] + US_MAILING_STATES,
         widget=forms.Select(attrs={"autocomplete": "address-level1"}),
     )
     zip_code = forms.CharField(

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from portal.models import US_MAILING_STATES as US_STATES
+from portal.states import us_mailing_states
 
 from . import crypto
 from .fields import EncryptedTextField
@@ -74,7 +74,7 @@ class ContractorRecord(models.Model):
     address_line1 = models.CharField("street address", max_length=200)
     address_line2 = models.CharField("apartment, suite, unit", max_length=200, blank=True)
     city = models.CharField(max_length=100)
-    state = models.CharField(max_length=2, choices=US_STATES)
+    state = models.CharField(max_length=2, choices=us_mailing_states)
     zip_code = models.CharField(
         "ZIP code",
         max_length=10,

@@ -4,8 +4,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from portal import emails
 from portal.models import User
-from portal.outbox import outbox_enqueue
+from portal.transitions import TransitionError
 
 from .models import CERTIFICATION_VERSION, ContractorRecord
 from .selectors import records_sharing_tin
@@ -30,14 +31,8 @@ PLAIN_FIELDS = [
 DUPLICATE_MESSAGE = "This taxpayer id is already on another account. Please contact the career center."
 
 
-class PayrollError(Exception):
-    """A change refused for a reason the student can act on; the message is safe to show."""
-
-    field = None
-
-
-class DuplicateTaxpayerId(PayrollError):
-    field = "taxpayer_id"
+def _duplicate_taxpayer_id():
+    return TransitionError(DUPLICATE_MESSAGE, field="taxpayer_id")
 
 
 @sensitive_variables()
@@ -62,7 +57,7 @@ def contractor_save(*, student, data, by, ip=None):
     if tin_digits:
         others = records_sharing_tin(tin_digits, exclude=record).filter(student__isnull=False)
         if others.exists():
-            raise DuplicateTaxpayerId(DUPLICATE_MESSAGE)
+            raise _duplicate_taxpayer_id()
 
     now = timezone.now()
     for name in PLAIN_FIELDS:
@@ -98,17 +93,11 @@ def contractor_save(*, student, data, by, ip=None):
             record.save()
     except IntegrityError:
         if tin_digits and records_sharing_tin(tin_digits, exclude=record).filter(student__isnull=False).exists():
-            raise DuplicateTaxpayerId(DUPLICATE_MESSAGE) from None
+            raise _duplicate_taxpayer_id() from None
         raise
 
     if created or changed:
-        outbox_enqueue(
-            kind="payroll-updated",
-            obj=f"payroll.contractorrecord:{record.pk}:r{record.revision}",
-            recipient=student.email,
-            template="payroll-updated",
-            context={"record": record, "created": created, "changed": changed},
-        )
+        emails.payroll_updated(record, student=student, created=created, changed=changed)
     return record
 
 

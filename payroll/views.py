@@ -7,10 +7,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal.transitions import TransitionError
+
 from .forms import CERTIFICATION_STATEMENTS, PayrollForm
 from .models import ContractorRecord, ItinStatus
 from .selectors import contractor_record_for
-from .services import PayrollError, contractor_save
+from .services import contractor_save
 
 SECRET_POST_FIELDS = ("taxpayer_id", "routing_number", "account_number", "current_password")
 
@@ -55,7 +57,7 @@ def edit(request):
     if request.method == "POST" and form.is_valid():
         try:
             contractor_save(student=student, data=form.cleaned_data, by=student, ip=request.META.get("REMOTE_ADDR"))
-        except PayrollError as error:
+        except TransitionError as error:
             form.add_error(error.field, str(error))
             form._ask_to_retype_secrets()
         else:

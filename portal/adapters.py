@@ -5,7 +5,7 @@ from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 
-from .outbox import outbox_store
+from . import emails
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -21,10 +21,10 @@ class AccountAdapter(DefaultAccountAdapter):
         }
         message = self.render_mail(template_prefix, email, ctx)
         html = next((body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"), "")
-        outbox_store(
-            kind=f"account:{template_prefix.rsplit('/', 1)[-1]}",
+        emails.account_message(
+            kind=template_prefix.rsplit("/", 1)[-1],
             # Each account email is its own event (a new link or code every time).
-            object_key=uuid.uuid4().hex,
+            key=uuid.uuid4().hex,
             recipient=email,
             subject=message.subject,
             body_text=message.body,

@@ -9,15 +9,16 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_reason import action_with_reason, apply_each
 from .models import LearningResource, OutboundEmail, Skill, StudentProfile, User, WorkEligibility
 from .organizations import admin as organizations_admin  # noqa: F401 - registers the organization admin
-from .services import TransitionNotAllowed, eligibility_approve, eligibility_reject
+from .outbox import attachment_bytes
+from .services import eligibility_approve, eligibility_reject
 
 
 @admin.register(User)
@@ -89,8 +90,9 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     actions = ["retry_now"]
     # The body may hold a one-time link (password reset), the headers an unsubscribe link:
     # staff see who and what, not the text.
-    exclude = ["body_text", "body_html", "headers"]
+    exclude = ["body_text", "body_html", "headers", "attachments"]
     readonly_fields = [
+        "attached_files",
         "kind",
         "object_key",
         "recipient",
@@ -106,6 +108,12 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="attachments")
+    def attached_files(self, obj):
+        """Name and size of each file, never its content."""
+        files = [f"{item['name']} ({len(attachment_bytes(item)):,} bytes)" for item in obj.attachments or []]
+        return ", ".join(files) or "—"
 
     @admin.action(description="Send again now (failed or pending emails)")
     def retry_now(self, request, queryset):
@@ -290,45 +298,24 @@ class WorkEligibilityAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Approve the selected pending declarations", permissions=["change"])
     def approve(self, request, queryset):
-        done, refused = 0, []
-        for record in queryset:
-            try:
-                eligibility_approve(record=record, by=request.user)
-                done += 1
-            except TransitionNotAllowed as error:
-                refused.append(f"{record.student}: {error}")
-        if done:
-            self.message_user(request, f"{done} declaration(s) verified; the students are emailed.", messages.SUCCESS)
-        for message in refused:
-            self.message_user(request, message, messages.WARNING)
+        apply_each(
+            self,
+            request,
+            queryset,
+            lambda record: eligibility_approve(record=record, by=request.user),
+            done_message="{count} declaration(s) verified; the students are emailed.",
+            label=lambda record: record.student,
+        )
 
     @admin.action(description="Reject the selected pending declarations (asks for a reason)", permissions=["change"])
     def reject(self, request, queryset):
-        form = RejectForm(request.POST if "reason" in request.POST else None)
-        if form.is_valid():
-            done, refused = 0, []
-            for record in queryset:
-                try:
-                    eligibility_reject(record=record, by=request.user, reason=form.cleaned_data["reason"])
-                    done += 1
-                except TransitionNotAllowed as error:
-                    refused.append(f"{record.student}: {error}")
-            if done:
-                self.message_user(
-                    request, f"{done} declaration(s) rejected; the students are emailed.", messages.SUCCESS
-                )
-            for message in refused:
-                self.message_user(request, message, messages.WARNING)
-            return None
-        return TemplateResponse(
+        return action_with_reason(
+            self,
             request,
-            "admin/portal/workeligibility/reject.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": "Reject declarations",
-                "opts": self.model._meta,
-                "records": queryset,
-                "form": form,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+            queryset,
+            title="Reject declarations",
+            apply=lambda record, reason: eligibility_reject(record=record, by=request.user, reason=reason),
+            done_message="{count} declaration(s) rejected; the students are emailed.",
+            form_class=RejectForm,
+            submit_label="Reject with this reason",
         )

@@ -22,7 +22,6 @@ app.conf.update(
     task_soft_time_limit=60,
     task_time_limit=90,
     broker_connection_retry_on_startup=True,
-    timezone="America/New_York",
     # Periodic jobs scan the database for what is due; the schedule is static, in code.
     beat_schedule={
         "outbox-sweep": {

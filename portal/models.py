@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .zones import zone_choices
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -47,6 +49,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="Can sign in to the admin.")
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    time_zone = models.CharField(
+        max_length=64, choices=zone_choices, blank=True, help_text="Times are shown in this zone; blank: the portal's."
+    )
 
     objects = UserManager()
 
@@ -132,6 +137,9 @@ class OutboundEmail(models.Model):
     body_html = models.TextField(blank=True)
     # Extra message headers, e.g. List-Unsubscribe for digests (RFC 2369 and RFC 8058).
     headers = models.JSONField(default=dict, blank=True)
+    # Files sent with the message (a calendar invitation): [{"name", "type", "content"}], text
+    # content as is, binary content base64-encoded with "base64": true.
+    attachments = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -348,167 +356,18 @@ class WorkEligibility(models.Model):
         return self.basis in self.DOCUMENT_BASES
 
 
-# The 50 states and the District of Columbia, by name.
-_STATES_AND_DC = [
-    ("AL", "Alabama"),
-    ("AK", "Alaska"),
-    ("AZ", "Arizona"),
-    ("AR", "Arkansas"),
-    ("CA", "California"),
-    ("CO", "Colorado"),
-    ("CT", "Connecticut"),
-    ("DE", "Delaware"),
-    ("DC", "District of Columbia"),
-    ("FL", "Florida"),
-    ("GA", "Georgia"),
-    ("HI", "Hawaii"),
-    ("ID", "Idaho"),
-    ("IL", "Illinois"),
-    ("IN", "Indiana"),
-    ("IA", "Iowa"),
-    ("KS", "Kansas"),
-    ("KY", "Kentucky"),
-    ("LA", "Louisiana"),
-    ("ME", "Maine"),
-    ("MD", "Maryland"),
-    ("MA", "Massachusetts"),
-    ("MI", "Michigan"),
-    ("MN", "Minnesota"),
-    ("MS", "Mississippi"),
-    ("MO", "Missouri"),
-    ("MT", "Montana"),
-    ("NE", "Nebraska"),
-    ("NV", "Nevada"),
-    ("NH", "New Hampshire"),
-    ("NJ", "New Jersey"),
-    ("NM", "New Mexico"),
-    ("NY", "New York"),
-    ("NC", "North Carolina"),
-    ("ND", "North Dakota"),
-    ("OH", "Ohio"),
-    ("OK", "Oklahoma"),
-    ("OR", "Oregon"),
-    ("PA", "Pennsylvania"),
-    ("RI", "Rhode Island"),
-    ("SC", "South Carolina"),
-    ("SD", "South Dakota"),
-    ("TN", "Tennessee"),
-    ("TX", "Texas"),
-    ("UT", "Utah"),
-    ("VT", "Vermont"),
-    ("VA", "Virginia"),
-    ("WA", "Washington"),
-    ("WV", "West Virginia"),
-    ("WI", "Wisconsin"),
-    ("WY", "Wyoming"),
+# Organizations live beside their services and views; importing them here registers them with
+# the ``portal`` app, as before.
+from .organizations.models import Invitation, Membership, Organization  # noqa: E402
+
+__all__ = [
+    "Invitation",
+    "LearningResource",
+    "Membership",
+    "Organization",
+    "OutboundEmail",
+    "Skill",
+    "StudentProfile",
+    "User",
+    "WorkEligibility",
 ]
-# Where organizations and projects are: the states, D.C. and Puerto Rico.
-US_STATES = sorted([*_STATES_AND_DC, ("PR", "Puerto Rico")], key=lambda state: state[1])
-# Mailing addresses (payroll) reach the territories and military post offices too.
-US_MAILING_STATES = [
-    *_STATES_AND_DC,
-    ("AS", "American Samoa"),
-    ("GU", "Guam"),
-    ("MP", "Northern Mariana Islands"),
-    ("PR", "Puerto Rico"),
-    ("VI", "U.S. Virgin Islands"),
-    ("AA", "Armed Forces Americas"),
-    ("AE", "Armed Forces Europe"),
-    ("AP", "Armed Forces Pacific"),
-]
-
-
-class OrganizationQuerySet(models.QuerySet):
-    def of_member(self, user):
-        """Organizations the user belongs to: the one place that decides who sees an organization."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(memberships__user=user)
-
-
-class Organization(models.Model):
-    """An employer: projects belong to it. Staff verify it before any of its projects is listed."""
-
-    class Size(models.TextChoices):
-        STARTUP = "startup", "Start-up"
-        SMALL = "small", "Small"
-        MIDSIZE = "midsize", "Mid-size"
-        LARGE = "large", "Large"
-        FORTUNE_100 = "fortune100", "Fortune 100"
-        NONPROFIT = "nonprofit", "Non-profit"
-        PUBLIC = "public", "Public sector"
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending verification"
-        VERIFIED = "verified", "Verified"
-        SUSPENDED = "suspended", "Suspended"
-
-    name = models.CharField(max_length=150)
-    slug = models.SlugField(max_length=170, unique=True)
-    website = models.URLField(max_length=300)
-    size = models.CharField(max_length=16, choices=Size.choices)
-    industry = models.CharField(max_length=100)
-    state = models.CharField("state", max_length=2, choices=US_STATES)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    status_reason = models.TextField(blank=True, help_text="Why it was suspended, shown to staff.")
-    status_changed_at = models.DateTimeField(null=True, blank=True)
-    status_changed_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
-    )
-    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+", editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    history = HistoricalRecords()
-
-    objects = OrganizationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-        indexes = [models.Index(fields=["status"], name="organization_status_idx")]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def is_verified(self):
-        return self.status == self.Status.VERIFIED
-
-
-class Membership(models.Model):
-    """An employer's place in an organization. One organization per employer account."""
-
-    class Role(models.TextChoices):
-        OWNER = "owner", "Owner"
-        MEMBER = "member", "Member"
-
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["organization", "user__email"]
-
-    def __str__(self):
-        return f"{self.user} ({self.get_role_display()}) at {self.organization}"
-
-    @property
-    def is_owner(self):
-        return self.role == self.Role.OWNER
-
-
-class Invitation(models.Model):
-    """An owner's emailed invitation to join the organization; the link carries a random token."""
-
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField()
-    token = models.CharField(max_length=64, unique=True, editable=False)
-    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"Invitation of {self.email} to {self.organization}"

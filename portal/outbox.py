@@ -6,6 +6,7 @@ outage delays mail without losing it (``outbox_sweep`` re-queues what is left). 
 claims the row with a conditional update, so a task that runs twice sends once.
 """
 
+import base64
 import logging
 import smtplib
 from datetime import timedelta
@@ -39,9 +40,22 @@ def render_email(template, context):
     return subject, text, html
 
 
-def outbox_enqueue(*, kind, obj, recipient, template, context, headers=None):
+def attachment(name, content, content_type):
+    """One file for ``attachments``: text kept as is, bytes base64-encoded (JSON holds text)."""
+    if isinstance(content, bytes):
+        return {"name": name, "type": content_type, "content": base64.b64encode(content).decode(), "base64": True}
+    return {"name": name, "type": content_type, "content": content}
+
+
+def attachment_bytes(item):
+    if item.get("base64"):
+        return base64.b64decode(item["content"])
+    return item["content"].encode()
+
+
+def outbox_enqueue(*, kind, obj, recipient, template, context, headers=None, attachments=None):
     """Queue one email from templates; returns the row, or None if this event already mailed
-    this recipient."""
+    this recipient. ``attachments`` are made by ``attachment()``."""
     subject, text, html = render_email(template, context)
     return outbox_store(
         kind=kind,
@@ -51,15 +65,22 @@ def outbox_enqueue(*, kind, obj, recipient, template, context, headers=None):
         body_text=text,
         body_html=html,
         headers=headers,
+        attachments=attachments,
     )
 
 
-def outbox_store(*, kind, object_key, recipient, subject, body_text, body_html="", headers=None):
+def outbox_store(*, kind, object_key, recipient, subject, body_text, body_html="", headers=None, attachments=None):
     email, created = OutboundEmail.objects.get_or_create(
         kind=kind,
         object_key=object_key,
         recipient=recipient.strip().lower(),
-        defaults={"subject": subject[:255], "body_text": body_text, "body_html": body_html, "headers": headers or {}},
+        defaults={
+            "subject": subject[:255],
+            "body_text": body_text,
+            "body_html": body_html,
+            "headers": headers or {},
+            "attachments": attachments or [],
+        },
     )
     if not created:
         return None
@@ -112,6 +133,8 @@ def outbox_deliver(*, email_id):
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
+    for item in email.attachments or []:
+        message.attach(item["name"], attachment_bytes(item), item["type"])
     try:
         message.send()
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row

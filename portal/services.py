@@ -4,17 +4,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from . import emails
 from .models import StudentProfile, User, WorkEligibility
-from .outbox import outbox_enqueue
-
-
-class TransitionNotAllowed(Exception):
-    """A change that the record's current state does not allow; the message is for the person."""
+from .transitions import TransitionError, transition
 
 
 def account_welcome(*, user, email):
     """Once an address is confirmed, tell the person what to do next (once per address)."""
-    return outbox_enqueue(kind="welcome", obj=user, recipient=email, template="welcome", context={"user": user})
+    return emails.welcome(user, email)
 
 
 def delete_file_on_commit(storage, name):
@@ -105,35 +102,31 @@ def eligibility_declare(*, student, basis, starts_on=None, ends_on=None, documen
 def _locked_record(record, expected, verb):
     locked = WorkEligibility.objects.select_for_update().select_related("student").get(pk=record.pk)
     if locked.status not in expected:
-        raise TransitionNotAllowed(
+        raise TransitionError(
             f"This declaration is {locked.get_status_display().lower()}; only a pending one can be {verb}."
         )
     if not locked.is_current:
-        raise TransitionNotAllowed(f"The student has declared again since; this declaration cannot be {verb}.")
+        raise TransitionError(f"The student has declared again since; this declaration cannot be {verb}.")
     return locked
-
-
-def _mail_decision(record, template):
-    outbox_enqueue(
-        kind=template,
-        obj=record,
-        recipient=record.student.email,
-        template=template,
-        context={"record": record, "student": record.student},
-    )
 
 
 @transaction.atomic
 def eligibility_approve(*, record, by):
     """Staff confirm a pending declaration; the student is told."""
     record = _locked_record(record, {WorkEligibility.Status.PENDING}, "approved")
-    record.status = WorkEligibility.Status.VERIFIED
-    record.reviewed_by = by
-    record.decided_at = timezone.now()
-    record.reason = ""
-    record._history_user = by
-    record.save(update_fields=["status", "reviewed_by", "decided_at", "reason"])
-    _mail_decision(record, "eligibility-verified")
+    record = transition(
+        record,
+        locked=True,
+        allowed=[WorkEligibility.Status.PENDING],
+        verb="approved",
+        by=by,
+        event=False,
+        to=WorkEligibility.Status.VERIFIED,
+        reviewed_by=by,
+        decided_at=timezone.now(),
+        reason="",
+    )
+    emails.eligibility_verified(record)
     return record
 
 
@@ -142,15 +135,21 @@ def eligibility_reject(*, record, by, reason):
     """Staff turn a pending declaration down, saying why; the student is told."""
     reason = (reason or "").strip()
     if not reason:
-        raise TransitionNotAllowed("Give the student a reason for the rejection.")
+        raise TransitionError("Give the student a reason for the rejection.")
     record = _locked_record(record, {WorkEligibility.Status.PENDING}, "rejected")
-    record.status = WorkEligibility.Status.REJECTED
-    record.reviewed_by = by
-    record.decided_at = timezone.now()
-    record.reason = reason
-    record._history_user = by
-    record.save(update_fields=["status", "reviewed_by", "decided_at", "reason"])
-    _mail_decision(record, "eligibility-rejected")
+    record = transition(
+        record,
+        locked=True,
+        allowed=[WorkEligibility.Status.PENDING],
+        verb="rejected",
+        by=by,
+        event=False,
+        to=WorkEligibility.Status.REJECTED,
+        reviewed_by=by,
+        decided_at=timezone.now(),
+        reason=reason,
+    )
+    emails.eligibility_rejected(record)
     return record
 
 
@@ -198,12 +197,6 @@ def eligibility_remind_expiring(*, today=None):
             if not claimed:
                 continue
             record = WorkEligibility.objects.select_related("student").get(pk=pk)
-            outbox_enqueue(
-                kind="eligibility-expiring",
-                obj=f"{record._meta.label_lower}:{record.pk}:{record.ends_on.isoformat()}",
-                recipient=record.student.email,
-                template="eligibility-expiring",
-                context={"record": record, "student": record.student, "days_left": (record.ends_on - today).days},
-            )
+            emails.eligibility_expiring(record, days_left=(record.ends_on - today).days)
             sent += 1
     return sent

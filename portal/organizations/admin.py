@@ -1,11 +1,11 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin_reason import action_with_reason
+from portal.admin_reason import action_with_reason, apply_each
 from portal.models import Invitation, Membership, Organization
 
-from .services import OrganizationError, organization_suspend, organization_verify
+from .services import organization_suspend, organization_verify
 
 
 class MembershipInline(admin.TabularInline):
@@ -36,16 +36,13 @@ class OrganizationAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Verify selected organizations", permissions=["change"])
     def verify(self, request, queryset):
-        done = 0
-        for organization in queryset:
-            try:
-                organization_verify(organization=organization, by=request.user)
-            except OrganizationError as exc:
-                self.message_user(request, str(exc), messages.WARNING)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, f"{done} organization(s) verified.", messages.SUCCESS)
+        apply_each(
+            self,
+            request,
+            queryset,
+            lambda organization: organization_verify(organization=organization, by=request.user),
+            done_message="{count} organization(s) verified.",
+        )
 
     @admin.action(
         description="Suspend selected organizations (their projects leave the listings)", permissions=["change"]
@@ -57,7 +54,6 @@ class OrganizationAdmin(SimpleHistoryAdmin):
             queryset,
             title="Suspend organizations",
             apply=lambda org, reason: organization_suspend(organization=org, by=request.user, reason=reason),
-            error_class=OrganizationError,
         )
 
 

@@ -5,14 +5,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from portal import emails
 from portal.models import Invitation, Membership, Organization
-from portal.outbox import outbox_enqueue
+from portal.transitions import TransitionError, transition
 
 INVITATION_DAYS = 14
-
-
-class OrganizationError(Exception):
-    """A change to an organization that its current state does not allow."""
 
 
 def unique_slug(model, text, *, max_length=60, reserved=()):
@@ -26,10 +23,10 @@ def unique_slug(model, text, *, max_length=60, reserved=()):
 def organization_create(*, by, name, website, size, industry, state):
     """An employer creates an organization and becomes its owner; it waits for verification."""
     if not by.is_employer:
-        raise OrganizationError("Only employer accounts can create an organization.")
+        raise TransitionError("Only employer accounts can create an organization.")
     with transaction.atomic():
         if Membership.objects.filter(user=by).exists():
-            raise OrganizationError("You already belong to an organization.")
+            raise TransitionError("You already belong to an organization.")
         organization = Organization.objects.create(
             name=name,
             slug=unique_slug(Organization, name),
@@ -43,19 +40,20 @@ def organization_create(*, by, name, website, size, industry, state):
     return organization
 
 
-def _set_status(*, organization, by, to, allowed_from, reason=""):
+def _set_status(*, organization, by, to, allowed_from, verb, reason=""):
+    """Organizations keep their trail in their history (django-simple-history), not events."""
     with transaction.atomic():
-        locked = Organization.objects.select_for_update().get(pk=organization.pk)
-        if locked.status not in allowed_from:
-            raise OrganizationError(f"{locked} is {locked.get_status_display().lower()}; it cannot be changed so.")
-        locked.status = to
-        locked.status_reason = reason
-        locked.status_changed_at = timezone.now()
-        locked.status_changed_by = by
-        # simple_history records who made the change from this attribute outside a request.
-        locked._history_user = by
-        locked.save(update_fields=["status", "status_reason", "status_changed_at", "status_changed_by"])
-    return locked
+        return transition(
+            organization,
+            to=to,
+            allowed=allowed_from,
+            verb=verb,
+            by=by,
+            event=False,
+            status_reason=reason,
+            status_changed_at=timezone.now(),
+            status_changed_by=by,
+        )
 
 
 def organization_verify(*, organization, by):
@@ -65,18 +63,20 @@ def organization_verify(*, organization, by):
         by=by,
         to=Organization.Status.VERIFIED,
         allowed_from=[Organization.Status.PENDING, Organization.Status.SUSPENDED],
+        verb="verified",
     )
 
 
 def organization_suspend(*, organization, by, reason):
     """Staff suspend an organization: its projects leave the listings at once."""
     if not reason.strip():
-        raise OrganizationError("Give a reason for the suspension.")
+        raise TransitionError("Give a reason for the suspension.")
     return _set_status(
         organization=organization,
         by=by,
         to=Organization.Status.SUSPENDED,
         allowed_from=[Organization.Status.PENDING, Organization.Status.VERIFIED],
+        verb="suspended",
         reason=reason.strip(),
     )
 
@@ -85,20 +85,14 @@ def organization_invite(*, organization, by, email):
     """An owner invites someone by email; the link lets an employer account join."""
     email = email.strip().lower()
     if not Membership.objects.filter(organization=organization, user=by, role=Membership.Role.OWNER).exists():
-        raise OrganizationError("Only an owner of the organization can invite people.")
+        raise TransitionError("Only an owner of the organization can invite people.")
     if Membership.objects.filter(user__email__iexact=email).exists():
-        raise OrganizationError("That person already belongs to an organization.")
+        raise TransitionError("That person already belongs to an organization.")
     with transaction.atomic():
         invitation = Invitation.objects.create(
             organization=organization, email=email, token=secrets.token_urlsafe(32), invited_by=by
         )
-        outbox_enqueue(
-            kind="organization-invitation",
-            obj=invitation,
-            recipient=email,
-            template="organization-invitation",
-            context={"invitation": invitation, "organization": organization, "inviter": by},
-        )
+        emails.organization_invitation(invitation, inviter=by)
     return invitation
 
 
@@ -109,15 +103,15 @@ def invitation_is_open(invitation):
 def invitation_accept(*, invitation, by):
     """The invited person joins as a member; the link works once and only for its address."""
     if not by.is_employer:
-        raise OrganizationError("Sign in with an employer account to join an organization.")
+        raise TransitionError("Sign in with an employer account to join an organization.")
     if by.email.lower() != invitation.email.lower():
-        raise OrganizationError("This invitation was sent to another email address.")
+        raise TransitionError("This invitation was sent to another email address.")
     with transaction.atomic():
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not invitation_is_open(locked):
-            raise OrganizationError("This invitation has been used or has expired; ask for a new one.")
+            raise TransitionError("This invitation has been used or has expired; ask for a new one.")
         if Membership.objects.filter(user=by).exists():
-            raise OrganizationError("You already belong to an organization.")
+            raise TransitionError("You already belong to an organization.")
         membership = Membership.objects.create(organization=locked.organization, user=by, role=Membership.Role.MEMBER)
         locked.accepted_at = timezone.now()
         locked.accepted_by = by

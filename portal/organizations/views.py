@@ -5,10 +5,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.models import Invitation
+from portal.transitions import TransitionError
 
 from .forms import InvitationForm, OrganizationForm
 from .services import (
-    OrganizationError,
     invitation_accept,
     invitation_is_open,
     membership_of,
@@ -60,7 +60,7 @@ def organization_new(request):
     if request.method == "POST" and form.is_valid():
         try:
             organization_create(by=request.user, **form.cleaned_data)
-        except OrganizationError as exc:
+        except TransitionError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(
@@ -80,7 +80,7 @@ def organization_invite_view(request):
     if form.is_valid():
         try:
             organization_invite(organization=membership.organization, by=request.user, email=form.cleaned_data["email"])
-        except OrganizationError as exc:
+        except TransitionError as exc:
             form.add_error("email", str(exc))
         else:
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
@@ -99,7 +99,7 @@ def invitation_view(request, token):
             return redirect(f"/accounts/login/?next={request.path}")
         try:
             invitation_accept(invitation=invitation, by=request.user)
-        except OrganizationError as exc:
+        except TransitionError as exc:
             error = str(exc)
         else:
             messages.success(request, f"You joined {invitation.organization}.")

@@ -7,6 +7,7 @@ from django.db import connection
 
 from applications import services
 from applications.models import Application
+from portal.transitions import TransitionError
 from tests.conftest import require
 from tests.factories import ApplicationFactory, MembershipFactory, StudentFactory
 
@@ -32,7 +33,7 @@ def test_parallel_selection_never_exceeds_the_openings(project, carol):
             barrier.wait(timeout=10)
             services.application_select(application=application, by=member)
             outcomes.append("offer")
-        except services.ApplicationError:
+        except TransitionError:
             outcomes.append("refused")
         finally:
             connection.close()

@@ -11,6 +11,7 @@ from applications import services
 from applications.models import Application
 from opportunities.models import Project
 from portal.models import OutboundEmail, WorkEligibility
+from portal.transitions import TransitionError
 from tests.factories import ApplicationFactory, StudentFactory, WorkEligibilityFactory
 
 from .conftest import make_ready
@@ -71,7 +72,7 @@ def test_the_gate_refuses_submission_with_a_way_forward_and_keeps_the_draft(case
     WorkEligibility.objects.filter(student=student).delete()
     _declare(student, case)
     application = ApplicationFactory(project=project, student=student, status=S.DRAFT)
-    with pytest.raises(services.ApplicationError) as refused:
+    with pytest.raises(TransitionError) as refused:
         services.application_submit(application=application, by=student)
     assert refused.value.url and refused.value.next_step
     assert "draft is saved" in str(refused.value)
@@ -86,7 +87,7 @@ def test_the_gate_refuses_selection_when_eligibility_changed_since(case, project
     application = ApplicationFactory(project=project, student=student, status=S.SUBMITTED)
     WorkEligibility.objects.filter(student=student).delete()
     _declare(student, case)
-    with pytest.raises(services.ApplicationError, match="work eligibility does not cover"):
+    with pytest.raises(TransitionError, match="work eligibility does not cover"):
         services.application_select(application=application, by=carol)
     assert Application.objects.get(pk=application.pk).status == S.SUBMITTED
 
@@ -107,7 +108,7 @@ def test_submission_needs_name_resume_and_adult_confirmation(missing, expected, 
         profile.adult_attested_at = None
         profile.save()
     application = ApplicationFactory(project=project, student=ready_alice)
-    with pytest.raises(services.ApplicationError, match=expected) as refused:
+    with pytest.raises(TransitionError, match=expected) as refused:
         services.application_submit(application=application, by=ready_alice)
     assert refused.value.url == "/profile/"
 
@@ -117,11 +118,11 @@ def test_submission_needs_the_required_answers_and_an_open_project(project, read
     services.application_save_answers(
         application=application, by=ready_alice, answers={project.questions.first().pk: "Only one"}
     )
-    with pytest.raises(services.ApplicationError, match="Tell us about a tool"):
+    with pytest.raises(TransitionError, match="Tell us about a tool"):
         services.application_submit(application=application, by=ready_alice)
     project.questions.filter(position=1).update(required=False)
     Project.objects.filter(pk=project.pk).update(apply_by=timezone.localdate() - timedelta(days=1))
-    with pytest.raises(services.ApplicationError, match="no longer takes applications"):
+    with pytest.raises(TransitionError, match="no longer takes applications"):
         services.application_submit(application=application, by=ready_alice)
     Project.objects.filter(pk=project.pk).update(apply_by=timezone.localdate())
     services.application_submit(application=application, by=ready_alice)
@@ -131,7 +132,7 @@ def test_submission_needs_the_required_answers_and_an_open_project(project, read
 def test_answers_over_the_limit_are_refused_and_line_ends_count_once(project, ready_alice):
     application = ApplicationFactory(project=project, student=ready_alice, answers=False)
     question = project.questions.first()
-    with pytest.raises(services.ApplicationError, match="limit is 500"):
+    with pytest.raises(TransitionError, match="limit is 500"):
         services.application_save_answers(application=application, by=ready_alice, answers={question.pk: "x" * 501})
     assert not application.answers.exists()
     services.application_save_answers(
@@ -151,7 +152,7 @@ def test_offers_never_exceed_openings_and_free_up_when_declined(project, carol):
     students = [make_ready(StudentFactory(), basis=B.CITIZEN) for _ in range(3)]
     first, second, third = (ApplicationFactory(project=project, student=s, status=S.SUBMITTED) for s in students)
     services.application_select(application=first, by=carol)
-    with pytest.raises(services.ApplicationError, match="opening"):
+    with pytest.raises(TransitionError, match="opening"):
         services.application_select(application=second, by=carol)
     services.application_decline_offer(application=first, by=students[0])
     services.application_select(application=second, by=carol)
@@ -209,7 +210,7 @@ def test_filling_the_openings_closes_the_project_and_tells_everyone_else_once(pr
     assert "filled" in told.first().body_text
     assert "http://testserver/projects/" in told.first().body_text
     # Nothing is left to tell, and the outbox would refuse a second email anyway.
-    with pytest.raises(services.ApplicationError):
+    with pytest.raises(TransitionError):
         services.application_decline(application=apps[2], by=carol, reason="skills")
     assert told.count() == 3
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from applications import services
 from applications.models import Application, ApplicationEvent
 from portal.models import OutboundEmail
+from portal.transitions import TransitionError
 from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +86,7 @@ def test_every_transition_from_every_state(action, state, project, ready_alice, 
         sent = set(OutboundEmail.objects.values_list("kind", "recipient"))
         assert sent == {(kind, people[who]) for kind, who in emails}
     else:
-        with pytest.raises(services.ApplicationError) as refused:
+        with pytest.raises(TransitionError) as refused:
             run(application, ready_alice, carol)
         assert "Nothing was changed" in str(refused.value)
         application.refresh_from_db()
@@ -98,10 +99,10 @@ def test_every_transition_from_every_state(action, state, project, ready_alice, 
 def test_only_the_student_acts_on_their_own_application(action, project, ready_alice, ready_bob, carol):
     run, allowed, _, _ = ACTIONS[action]
     application = ApplicationFactory(project=project, student=ready_alice, status=next(iter(allowed)))
-    with pytest.raises(services.ApplicationError, match="Only the student"):
+    with pytest.raises(TransitionError, match="Only the student"):
         run(application, ready_bob, carol)
     for employer_action in (services.application_accept, services.application_withdraw):
-        with pytest.raises(services.ApplicationError):
+        with pytest.raises(TransitionError):
             employer_action(application=application, by=carol)
     assert Application.objects.get(pk=application.pk).status == application.status
 
@@ -110,9 +111,9 @@ def test_only_the_student_acts_on_their_own_application(action, project, ready_a
 def test_only_members_of_the_organization_decide(action, project, ready_alice, dave):
     run, _, _, _ = ACTIONS[action]
     application = ApplicationFactory(project=project, student=ready_alice, status=S.SUBMITTED)
-    with pytest.raises(services.ApplicationError, match="Only members"):
+    with pytest.raises(TransitionError, match="Only members"):
         run(application, ready_alice, dave)
-    with pytest.raises(services.ApplicationError, match="Only members"):
+    with pytest.raises(TransitionError, match="Only members"):
         run(application, ready_alice, ready_alice)
     assert Application.objects.get(pk=application.pk).status == S.SUBMITTED
 
@@ -120,7 +121,7 @@ def test_only_members_of_the_organization_decide(action, project, ready_alice, d
 def test_decline_needs_a_reason_from_the_list(project, ready_alice, carol):
     application = ApplicationFactory(project=project, student=ready_alice, status=S.SUBMITTED)
     for reason in ("", "filled", "rude"):
-        with pytest.raises(services.ApplicationError, match="reason"):
+        with pytest.raises(TransitionError, match="reason"):
             services.application_decline(application=application, by=carol, reason=reason)
     assert Application.objects.get(pk=application.pk).status == S.SUBMITTED
 
@@ -129,13 +130,13 @@ def test_an_expired_offer_cannot_be_accepted(project, ready_alice):
     application = ApplicationFactory(
         project=project, student=ready_alice, status=S.OFFERED, offer_expires_at=timezone.now() - timedelta(seconds=1)
     )
-    with pytest.raises(services.ApplicationError, match="lapsed"):
+    with pytest.raises(TransitionError, match="lapsed"):
         services.application_accept(application=application, by=ready_alice)
     assert Application.objects.get(pk=application.pk).status == S.OFFERED
 
 
 def test_an_offer_not_yet_expired_does_not_lapse(project, ready_alice):
     application = ApplicationFactory(project=project, student=ready_alice, status=S.OFFERED)
-    with pytest.raises(services.ApplicationError, match="not expired"):
+    with pytest.raises(TransitionError, match="not expired"):
         services.application_lapse(application=application)
     assert services.offers_lapse_due() == 0

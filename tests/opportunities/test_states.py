@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from opportunities.models import Project, ProjectEvent
 from opportunities.services import (
-    ProjectError,
     project_cancel,
     project_close,
     project_publish,
@@ -17,6 +16,7 @@ from opportunities.services import (
 )
 from opportunities.tasks import close_expired_projects
 from portal.models import Organization
+from portal.transitions import TransitionError
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_draft_goes_to_review_then_staff_publish_it_and_the_employer_hears(
 
 def test_staff_send_back_with_a_reason_the_employer_reads(carol, sid, draft, django_capture_on_commit_callbacks):
     project_submit(project=draft, by=carol)
-    with pytest.raises(ProjectError, match="Say why"):
+    with pytest.raises(TransitionError, match="Say why"):
         project_send_back(project=draft, by=sid, reason="  ")
     with django_capture_on_commit_callbacks(execute=True):
         project = project_send_back(project=draft, by=sid, reason="Fee & hours don't match <the brief>.")
@@ -98,7 +98,7 @@ def test_only_allowed_transitions(carol, sid, draft, start, action):
         "close": lambda: project_close(project=draft, by=carol),
         "cancel": lambda: project_cancel(project=draft, by=carol),
     }
-    with pytest.raises(ProjectError):
+    with pytest.raises(TransitionError):
         calls[action]()
     draft.refresh_from_db()
     assert draft.status == start
@@ -106,15 +106,15 @@ def test_only_allowed_transitions(carol, sid, draft, start, action):
 
 
 def test_only_the_right_people_move_a_project(carol, dave, alice, sid, draft):
-    with pytest.raises(ProjectError):
+    with pytest.raises(TransitionError):
         project_submit(project=draft, by=dave)
-    with pytest.raises(ProjectError):
+    with pytest.raises(TransitionError):
         project_submit(project=draft, by=alice)
     project_submit(project=draft, by=carol)
     for outsider in (carol, dave, alice):
-        with pytest.raises(ProjectError, match="career center staff"):
+        with pytest.raises(TransitionError, match="career center staff"):
             project_publish(project=draft, by=outsider)
-    with pytest.raises(ProjectError):
+    with pytest.raises(TransitionError):
         project_cancel(project=draft, by=dave)
     draft.refresh_from_db()
     assert draft.status == S.IN_REVIEW
@@ -123,7 +123,7 @@ def test_only_the_right_people_move_a_project(carol, dave, alice, sid, draft):
 def test_unverified_organizations_projects_are_not_published(carol, sid, draft):
     Organization.objects.filter(pk=draft.organization_id).update(status=Organization.Status.PENDING)
     project_submit(project=draft, by=carol)  # a pending organization may queue projects
-    with pytest.raises(ProjectError, match="not verified"):
+    with pytest.raises(TransitionError, match="not verified"):
         project_publish(project=draft, by=sid)
     draft.refresh_from_db()
     assert draft.status == S.IN_REVIEW
@@ -131,7 +131,7 @@ def test_unverified_organizations_projects_are_not_published(carol, sid, draft):
 
 def test_suspended_organization_cannot_submit(carol, draft):
     Organization.objects.filter(pk=draft.organization_id).update(status=Organization.Status.SUSPENDED)
-    with pytest.raises(ProjectError, match="suspended"):
+    with pytest.raises(TransitionError, match="suspended"):
         project_submit(project=draft, by=carol)
 
 

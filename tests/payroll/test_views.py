@@ -12,6 +12,7 @@ from django.views.debug import ExceptionReporter
 from payroll.models import ContractorRecord, ItinStatus
 from payroll.selectors import itin_status
 from portal.models import OutboundEmail
+from portal.transitions import TransitionError
 
 from .conftest import ACCOUNT, ITIN, ITIN_DIGITS, ROUTING, SSN, SSN_DIGITS, form_data, save_record
 
@@ -351,6 +352,6 @@ def test_duplicate_saved_at_the_same_moment_is_refused_by_the_database(alice_rec
     monkeypatch.setattr(services, "records_sharing_tin", check_passes_once)
     form = PayrollForm(form_data(bob), user=bob)
     assert form.is_valid()
-    with pytest.raises(services.DuplicateTaxpayerId):
+    with pytest.raises(TransitionError, match="contact the career center"):
         services.contractor_save(student=bob, data=form.cleaned_data, by=bob)
     assert not ContractorRecord.objects.filter(student=bob).exists()

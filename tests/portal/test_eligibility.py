@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from portal.models import OutboundEmail, WorkEligibility
 from portal.services import (
-    TransitionNotAllowed,
     eligibility_approve,
     eligibility_declare,
     eligibility_expire_due,
@@ -16,6 +15,7 @@ from portal.services import (
     eligibility_remind_expiring,
 )
 from portal.tasks import eligibility_expiry_task
+from portal.transitions import TransitionError
 from tests.downloads import read_download
 from tests.factories import StaffFactory, WorkEligibilityFactory, pdf_bytes, pdf_upload, png_bytes
 
@@ -226,19 +226,19 @@ def test_staff_without_change_permission_cannot_approve(client, pending_opt):
 
 def test_only_pending_current_declarations_can_be_decided(alice, sid, pending_opt):
     eligibility_approve(record=pending_opt, by=sid)
-    with pytest.raises(TransitionNotAllowed, match="only a pending one"):
+    with pytest.raises(TransitionError, match="only a pending one"):
         eligibility_approve(record=pending_opt, by=sid)
-    with pytest.raises(TransitionNotAllowed, match="only a pending one"):
+    with pytest.raises(TransitionError, match="only a pending one"):
         eligibility_reject(record=pending_opt, by=sid, reason="late")
     second = eligibility_declare(student=alice, basis=Basis.EAD, ends_on=in_days(90), document=pdf_upload("card.pdf"))
     third = eligibility_declare(student=alice, basis=Basis.CITIZEN)
-    with pytest.raises(TransitionNotAllowed, match="declared again"):
+    with pytest.raises(TransitionError, match="declared again"):
         eligibility_approve(record=second, by=sid)
     assert third.status == Status.ATTESTED
 
 
 def test_reject_needs_a_reason(sid, pending_opt):
-    with pytest.raises(TransitionNotAllowed, match="reason"):
+    with pytest.raises(TransitionError, match="reason"):
         eligibility_reject(record=pending_opt, by=sid, reason="  ")
 
 

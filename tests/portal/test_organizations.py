@@ -5,7 +5,8 @@ from django.core import mail
 from django.urls import reverse
 
 from portal.models import Invitation, Membership, Organization
-from portal.organizations.services import OrganizationError, organization_suspend, organization_verify
+from portal.organizations.services import organization_suspend, organization_verify
+from portal.transitions import TransitionError
 from tests.factories import EmployerFactory, OrganizationFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -133,9 +134,9 @@ def test_staff_verify_and_suspend_with_history(client, sid):
 
 def test_suspension_needs_a_reason_and_a_state_that_allows_it(sid):
     organization = OrganizationFactory()
-    with pytest.raises(OrganizationError):
+    with pytest.raises(TransitionError):
         organization_suspend(organization=organization, by=sid, reason="  ")
-    with pytest.raises(OrganizationError):
+    with pytest.raises(TransitionError):
         organization_verify(organization=organization, by=sid)  # already verified
 
 
