@@ -17,7 +17,8 @@ from django.utils.formats import date_format
 from opportunities.models import Project
 from opportunities.services import project_close
 from portal import emails
-from portal.models import Membership, OutboundEmail, StudentProfile
+from portal.access import require_member, require_person
+from portal.models import OutboundEmail, StudentProfile
 from portal.transitions import TransitionError, check_state, lock, transition
 
 from .eligibility import Reason as GateReason
@@ -57,25 +58,11 @@ def normalize_answer(text):
 
 
 def _require_student(application, by):
-    if by is None or by.pk != application.student_id:
-        raise TransitionError("Only the student who applied can do this.")
-
-
-def _is_member(user, organization_id):
-    return (
-        user is not None
-        and user.is_authenticated
-        and user.is_employer
-        and Membership.objects.filter(organization_id=organization_id, user=user).exists()
-    )
+    require_person(by, application.student_id, "Only the student who applied can do this.")
 
 
 def _require_member(project, by):
-    if not _is_member(by, project.organization_id):
-        raise TransitionError("Only members of the project's organization can do this.")
-
-
-# The mechanics of a transition.
+    require_member(by, project.organization_id)
 
 
 def _lock_project(project_id):

@@ -13,11 +13,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opportunities.models import Project, Question
+from portal.access import student_required
 from portal.forms import EligibilityForm
 from portal.models import Skill, WorkEligibility
 from portal.services import eligibility_declare
 from portal.transitions import TransitionError
-from portal.views import student_required
 
 from . import services
 from .eligibility import eligibility_for

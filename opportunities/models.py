@@ -40,13 +40,6 @@ class ProjectQuerySet(models.QuerySet):
             organization__status=Organization.Status.VERIFIED,
         )
 
-    def viewable(self):
-        """Project pages anyone may open: listed now, or closed after being listed."""
-        return self.filter(
-            status__in=[Project.Status.PUBLISHED, Project.Status.CLOSED],
-            organization__status=Organization.Status.VERIFIED,
-        )
-
     def visible_to(self, user):
         """Project pages a person may open: listed ones for everyone; any state for the
         organization's members (a preview) and for career center staff."""

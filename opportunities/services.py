@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal import emails
-from portal.models import Membership, Organization, Skill
+from portal.access import is_member, is_moderator
+from portal.models import Organization, Skill
 from portal.organizations.services import unique_slug
 from portal.transitions import TransitionError, transition
 
@@ -43,18 +44,6 @@ def project_refresh_search(*, projects):
     return projects.update(search_vector=vector)
 
 
-def _is_member(user, organization_id):
-    return (
-        user is not None
-        and user.is_authenticated
-        and Membership.objects.filter(organization_id=organization_id, user=user).exists()
-    )
-
-
-def _is_moderator(user):
-    return user is not None and user.is_staff and user.has_perm("opportunities.change_project")
-
-
 def _save_questions(project, questions):
     project.questions.all().delete()
     Question.objects.bulk_create(
@@ -67,7 +56,7 @@ def _save_questions(project, questions):
 
 def project_create(*, organization, by, data, skills, questions):
     """A member drafts a project; ``data`` holds the form's model fields."""
-    if not _is_member(by, organization.pk):
+    if not is_member(by, organization.pk):
         raise TransitionError("Only members of the organization can post its projects.")
     if organization.status == Organization.Status.SUSPENDED:
         raise TransitionError("This organization is suspended; contact the career center.")
@@ -85,7 +74,7 @@ def project_create(*, organization, by, data, skills, questions):
 
 def project_update(*, project, by, data, skills, questions):
     """Edit a draft (a project sent back is a draft again)."""
-    if not _is_member(by, project.organization_id):
+    if not is_member(by, project.organization_id):
         raise TransitionError("Only members of the organization can change its projects.")
     with transaction.atomic():
         locked = Project.objects.select_for_update().get(pk=project.pk)
@@ -101,7 +90,7 @@ def project_update(*, project, by, data, skills, questions):
 
 def project_submit(*, project, by):
     """A member sends a draft to the career center for review."""
-    if not _is_member(by, project.organization_id):
+    if not is_member(by, project.organization_id):
         raise TransitionError("Only members of the organization can submit its projects.")
     with transaction.atomic():
         if Organization.objects.filter(pk=project.organization_id, status=Organization.Status.SUSPENDED).exists():
@@ -127,7 +116,7 @@ def _submitter(project):
 
 def project_publish(*, project, by):
     """Staff publish a project in review; only a verified organization's project is listed."""
-    if not _is_moderator(by):
+    if not is_moderator(by, "opportunities.change_project"):
         raise TransitionError("Only career center staff can publish projects.")
     with transaction.atomic():
         organization = Organization.objects.get(pk=project.organization_id)
@@ -152,7 +141,7 @@ def project_publish(*, project, by):
 
 def project_send_back(*, project, by, reason):
     """Staff return a project in review to its organization as a draft, saying why."""
-    if not _is_moderator(by):
+    if not is_moderator(by, "opportunities.change_project"):
         raise TransitionError("Only career center staff can send projects back.")
     reason = (reason or "").strip()
     if not reason:
@@ -176,7 +165,7 @@ def project_send_back(*, project, by, reason):
 
 def project_close(*, project, by, note=""):
     """Stop taking applications: a member closes it, or the apply-by date passed (``by=None``)."""
-    if by is not None and not _is_member(by, project.organization_id):
+    if by is not None and not is_member(by, project.organization_id):
         raise TransitionError("Only members of the organization can close its projects.")
     with transaction.atomic():
         return transition(
@@ -192,7 +181,7 @@ def project_close(*, project, by, note=""):
 
 def project_cancel(*, project, by):
     """A member withdraws the project before it is done."""
-    if not _is_member(by, project.organization_id):
+    if not is_member(by, project.organization_id):
         raise TransitionError("Only members of the organization can cancel its projects.")
     with transaction.atomic():
         cancelled = transition(

@@ -10,10 +10,9 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.access import employer_membership_or_404, member_organization_id, student_required
 from portal.models import Organization, Skill
-from portal.organizations.views import employer_membership_or_404
 from portal.transitions import TransitionError
-from portal.views import student_required
 
 from .forms import ProjectForm, question_formset
 from .listing_cache import cached
@@ -172,15 +171,9 @@ def project_detail(request, slug):
         {
             "project": project,
             "missing_skills": missing,
-            "is_member": project.organization_id == _member_org_id(request),
+            "is_member": project.organization_id == member_organization_id(request.user),
         },
     )
-
-
-def _member_org_id(request):
-    if not request.user.is_authenticated or not request.user.is_employer:
-        return None
-    return request.user.membership.organization_id if hasattr(request.user, "membership") else None
 
 
 # Saved searches (students).

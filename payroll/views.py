@@ -1,12 +1,11 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal.access import student_required
 from portal.transitions import TransitionError
 
 from .forms import CERTIFICATION_STATEMENTS, PayrollForm
@@ -17,19 +16,11 @@ from .services import contractor_save
 SECRET_POST_FIELDS = ("taxpayer_id", "routing_number", "account_number", "current_password")
 
 
-def _student(request):
-    """Payroll sign-up is a student's own business: everyone else gets a 404."""
-    user = request.user
-    if not user.is_student or user.is_staff:
-        raise Http404("No payroll sign-up here.")
-    return user
-
-
 @never_cache
-@login_required
+@student_required
 @require_GET
 def home(request):
-    student = _student(request)
+    student = request.user
     record = contractor_record_for(student)
     state = record.state_on() if record else ContractorRecord.State.NOT_STARTED
     return render(
@@ -48,10 +39,10 @@ def home(request):
 
 @sensitive_post_parameters(*SECRET_POST_FIELDS)
 @never_cache
-@login_required
+@student_required
 @require_http_methods(["GET", "POST"])
 def edit(request):
-    student = _student(request)
+    student = request.user
     record = contractor_record_for(student)
     form = PayrollForm(request.POST or None, user=student, record=record)
     if request.method == "POST" and form.is_valid():

@@ -78,7 +78,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_student(self):
-        return self.role == self.Role.STUDENT
+        """Student pages are for students; an account with admin access is staff, never a
+        student (see ``portal.access``)."""
+        return self.role == self.Role.STUDENT and not self.is_staff
 
     @property
     def is_employer(self):

@@ -1,6 +1,5 @@
 import json
 import logging
-from functools import wraps
 
 from allauth.account.views import SignupView
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import services
+from .access import student_required
 from .data_rights import account_delete, account_export
 from .forms import DeleteAccountForm, ProfileForm
 from .models import StudentProfile, User, WorkEligibility
@@ -77,19 +77,6 @@ class PortalSignupView(SignupView):
         if role in (User.Role.STUDENT, User.Role.EMPLOYER):
             initial["role"] = role
         return initial
-
-
-def student_required(view):
-    """Signed in, and a student; anyone else gets 404 (the page is not theirs to know about)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_student:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @never_cache

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0002_reason_cancelled'),
+        ("applications", "0002_reason_cancelled"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='applicationevent',
-            name='from_status',
+            model_name="applicationevent",
+            name="from_status",
             field=models.CharField(max_length=24),
         ),
         migrations.AlterField(
-            model_name='applicationevent',
-            name='to_status',
+            model_name="applicationevent",
+            name="to_status",
             field=models.CharField(max_length=24),
         ),
     ]

@@ -11,14 +11,6 @@ from portal.zones import default_zone_name, zone_choices
 User = settings.AUTH_USER_MODEL
 
 
-class OrganizationQuerySet(models.QuerySet):
-    def of_member(self, user):
-        """Organizations the user belongs to: the one place that decides who sees an organization."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(memberships__user=user)
-
-
 class Organization(models.Model):
     """An employer: projects belong to it. Staff verify it before any of its projects is listed."""
 
@@ -53,7 +45,6 @@ class Organization(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords()
 
-    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -117,10 +117,3 @@ def invitation_accept(*, invitation, by):
         locked.accepted_by = by
         locked.save(update_fields=["accepted_at", "accepted_by"])
     return membership
-
-
-def membership_of(user):
-    """The employer's membership with its organization, or None."""
-    if not getattr(user, "is_authenticated", False) or not user.is_employer:
-        return None
-    return Membership.objects.select_related("organization").filter(user=user).first()

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.access import employer_membership_or_404
 from portal.models import Invitation
 from portal.transitions import TransitionError
 
@@ -11,18 +12,9 @@ from .forms import InvitationForm, OrganizationForm
 from .services import (
     invitation_accept,
     invitation_is_open,
-    membership_of,
     organization_create,
     organization_invite,
 )
-
-
-def employer_membership_or_404(request):
-    """The signed-in employer's membership (None before they join one); anyone else gets 404.
-    Every employer page starts here."""
-    if not request.user.is_employer:
-        raise Http404
-    return membership_of(request.user)
 
 
 def _detail_page(request, membership, invite_form, status=200):
