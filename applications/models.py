@@ -10,6 +10,11 @@ from portal.transitions import Event
 
 
 class ApplicationQuerySet(models.QuerySet):
+    def holding(self):
+        """Applications that hold an opening: an offer out, or accepted with an engagement that
+        was not cancelled (a cancelled engagement frees its opening)."""
+        return self.filter(status__in=Application.HOLDING).exclude(engagement__status="cancelled")
+
     def of_student(self, user):
         """A student's own applications, drafts included."""
         if not getattr(user, "is_authenticated", False) or not user.is_student:
@@ -196,3 +201,30 @@ class ReviewRequest(models.Model):
     @property
     def is_answered(self):
         return self.answered_at is not None
+
+
+# Engagements live in their own package; importing them here registers them with this app.
+from .engagements.models import (  # noqa: E402
+    Engagement,
+    EngagementEvent,
+    EngagementReminder,
+    KickoffSlot,
+    Milestone,
+    Submission,
+    SubmissionFile,
+)
+
+__all__ = [
+    "Answer",
+    "Application",
+    "ApplicationEvent",
+    "Assessment",
+    "Engagement",
+    "EngagementEvent",
+    "EngagementReminder",
+    "KickoffSlot",
+    "Milestone",
+    "ReviewRequest",
+    "Submission",
+    "SubmissionFile",
+]

@@ -18,31 +18,37 @@ from opportunities.models import Project
 from opportunities.services import project_close
 from portal import emails
 from portal.access import require_member, require_person
-from portal.models import OutboundEmail, StudentProfile
+from portal.models import OutboundEmail, StudentProfile, WorkEligibility
 from portal.transitions import TransitionError, check_state, lock, transition
 
 from .eligibility import Reason as GateReason
 from .eligibility import eligibility_for
+from .engagements.models import Engagement
+from .engagements.services import engagement_create
 from .models import Answer, Application, Assessment, ReviewRequest
 
 Status = Application.Status
-KICKOFF_WEEK_DAYS = 7
 
 
-def gate_window(project, *, today=None):
-    """The dates the eligibility gate checks for ``project`` before its kick-off is known.
+def gate_window(project, *, student=None, today=None):
+    """The kick-off and due dates the eligibility gate checks before the kick-off is known.
 
-    The work can start as soon as an offer is made (today, at the earliest) and ends at the
-    latest when an offer made on the apply-by date is answered on its last day
-    (``OFFER_RESPONSE_DAYS``), the kick-off is held within a week, and the project's duration
-    has run. The window is deliberately wide: a student cleared for it is cleared for any
-    schedule the project can take.
+    A kick-off can be held from tomorrow at the earliest until the last kick-off time an offer
+    made on the apply-by date allows: answered within ``OFFER_RESPONSE_DAYS``, with times
+    offered up to ``Engagement.SLOT_DAYS_AHEAD`` days ahead. The gate is asked about the first
+    kick-off in that range that the student's authorization can start on (an F-1 or J-1
+    authorization may begin next week), with the project's duration after it. The exact dates
+    are checked again when the student books the kick-off.
     """
     today = today or timezone.localdate()
-    ends_on = project.apply_by + timedelta(
-        days=settings.OFFER_RESPONSE_DAYS + KICKOFF_WEEK_DAYS + project.duration_days
-    )
-    return today, max(ends_on, today)
+    earliest = today + timedelta(days=1)
+    latest = max(project.apply_by, today) + timedelta(days=settings.OFFER_RESPONSE_DAYS + Engagement.SLOT_DAYS_AHEAD)
+    kickoff = earliest
+    if student is not None:
+        record = WorkEligibility.objects.current().filter(student=student).only("starts_on").first()
+        if record is not None and record.starts_on and record.starts_on > earliest:
+            kickoff = min(record.starts_on, latest)
+    return kickoff, kickoff + timedelta(days=project.duration_days)
 
 
 def _day(value):
@@ -155,7 +161,9 @@ def application_submit(*, application, by, today=None):
             raise TransitionError("This project no longer takes applications. Your draft is kept.")
         _check_answers(locked)
         _check_profile(locked.student)
-        decision = eligibility_for(locked.student, *gate_window(project, today=today), today=today)
+        decision = eligibility_for(
+            locked.student, *gate_window(project, student=locked.student, today=today), today=today
+        )
         if not decision:
             raise TransitionError(
                 f"{decision.message} Your draft is saved.", next_step=decision.next_step, url=decision.url
@@ -245,13 +253,15 @@ def application_select(*, application, by, today=None):
         check_state(locked, Application.UNDECIDED, "selected")
         if project.status not in (Project.Status.PUBLISHED, Project.Status.CLOSED):
             raise TransitionError(f"This project is {project.get_status_display().lower()}; no offers can be made.")
-        taken = project.applications.filter(status__in=Application.HOLDING).count()
+        taken = project.applications.holding().count()
         if taken >= project.openings:
             raise TransitionError(
                 f"All {project.openings} opening(s) already have an offer out or accepted. "
                 "An opening frees up if an offer is declined or lapses."
             )
-        decision = eligibility_for(locked.student, *gate_window(project, today=today), today=today)
+        decision = eligibility_for(
+            locked.student, *gate_window(project, student=locked.student, today=today), today=today
+        )
         if not decision:
             raise TransitionError(
                 "This applicant's work eligibility does not cover this project's dates "
@@ -378,8 +388,9 @@ def application_accept(*, application, by):
             decided_at=timezone.now(),
         )
         locked.project = project
+        engagement_create(application=locked, by=by)
         emails.offer_accepted(locked)
-        if project.applications.filter(status=Status.ACCEPTED).count() >= project.openings:
+        if project.applications.holding().filter(status=Status.ACCEPTED).count() >= project.openings:
             _fill(project)
     return locked
 

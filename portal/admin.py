@@ -280,14 +280,14 @@ class WorkEligibilityAdmin(SimpleHistoryAdmin):
         ]
 
     def document_view(self, request, pk):
-        from .views import _private_file_response
+        from .uploads import private_file_response
 
         if not self.has_view_permission(request):
             raise PermissionDenied
         record = get_object_or_404(WorkEligibility, pk=pk)
         if not record.document:
             raise Http404
-        return _private_file_response(record.document, filename="work-authorization")
+        return private_file_response(record.document, filename="work-authorization")
 
     @admin.display(description="document")
     def document_link(self, obj):

@@ -11,7 +11,7 @@ no import from the apps above ``portal``.
 
 from django.utils import timezone
 
-from .outbox import outbox_enqueue, outbox_store
+from .outbox import attachment, outbox_enqueue, outbox_store
 from .zones import zone_for
 
 
@@ -159,3 +159,103 @@ def offer_lapsed(application):
 
 def applications_digest(project, *, key, new_count, total):
     return _send("applications-digest", key, project.contact, project=project, new_count=new_count, total=total)
+
+
+# Engagements: the work after an accepted offer. ``to`` is the supervisor, the student, or both.
+
+
+def _engagement(kind, engagement, person, *, key=None, invitation=None, **context):
+    attachments = None
+    if invitation is not None:
+        attachments = [attachment(invitation[0], invitation[1], "text/calendar; method=" + invitation[2])]
+    return _send(
+        kind,
+        key or engagement,
+        person,
+        attachments=attachments,
+        engagement=engagement,
+        project=engagement.project,
+        student=engagement.application.student,
+        supervisor=engagement.project.contact,
+        **context,
+    )
+
+
+def _both(engagement):
+    return [engagement.application.student, engagement.project.contact]
+
+
+def kickoff_times_offered(engagement, *, slots, key):
+    return _engagement("kickoff-times-offered", engagement, engagement.application.student, key=key, slots=slots)
+
+
+def kickoff_times_requested(engagement, *, key, note):
+    return _engagement("kickoff-times-requested", engagement, engagement.project.contact, key=key, note=note)
+
+
+def kickoff_booked(engagement, *, invitation):
+    """Both people, with the calendar invitation (``invitation`` = (file name, text, method))."""
+    kind = "kickoff-moved" if engagement.invite_sequence > 1 else "kickoff-booked"
+    key = f"{engagement._meta.label_lower}:{engagement.pk}:seq{engagement.invite_sequence}"
+    for person in _both(engagement):
+        _engagement(kind, engagement, person, key=key, invitation=invitation)
+
+
+def kickoff_cancelled(engagement, *, invitation):
+    key = f"{engagement._meta.label_lower}:{engagement.pk}:seq{engagement.invite_sequence}"
+    for person in _both(engagement):
+        _engagement("kickoff-cancelled", engagement, person, key=key, invitation=invitation)
+
+
+def kickoff_tomorrow(engagement):
+    key = f"{engagement._meta.label_lower}:{engagement.pk}:{engagement.kickoff_at.isoformat()}"
+    for person in _both(engagement):
+        _engagement("kickoff-tomorrow", engagement, person, key=key)
+
+
+def due_date_moved(engagement, *, reason):
+    key = f"{engagement._meta.label_lower}:{engagement.pk}:{engagement.due_on.isoformat()}"
+    return _engagement("due-date-moved", engagement, engagement.application.student, key=key, reason=reason)
+
+
+def due_soon(engagement, *, days):
+    key = f"{engagement._meta.label_lower}:{engagement.pk}:{engagement.due_on.isoformat()}:{days}"
+    return _engagement("due-soon", engagement, engagement.application.student, key=key, days=days)
+
+
+def overdue(engagement):
+    key = f"{engagement._meta.label_lower}:{engagement.pk}:{engagement.due_on.isoformat()}"
+    for person in _both(engagement):
+        _engagement("overdue", engagement, person, key=key)
+
+
+def work_submitted(engagement, *, submission):
+    return _engagement("work-submitted", engagement, engagement.project.contact, key=submission, submission=submission)
+
+
+def changes_requested(engagement, *, submission):
+    return _engagement(
+        "changes-requested", engagement, engagement.application.student, key=submission, submission=submission
+    )
+
+
+def work_verified(engagement, *, submission):
+    return _engagement(
+        "work-verified", engagement, engagement.application.student, key=submission, submission=submission
+    )
+
+
+def verification_late(engagement, *, submission, days, staff=()):
+    """The supervisor at 3 days; career center staff at 7."""
+    key = f"{submission._meta.label_lower}:{submission.pk}:{days}"
+    people = list(staff) if staff else [engagement.project.contact]
+    for person in people:
+        _engagement(
+            "verification-late", engagement, person, key=key, submission=submission, days=days, to_staff=bool(staff)
+        )
+
+
+def engagement_cancelled(engagement, *, by, people):
+    """The other side and career center staff."""
+    for person in people:
+        _engagement("engagement-cancelled", engagement, person, by=by, to_staff=person.is_staff)

@@ -40,6 +40,13 @@ CAREER_CENTER_PERMISSIONS = {
         "answer": ["view"],
         "applicationevent": ["view"],
         "reviewrequest": ["view", "change"],
+        # Engagements are read-only in the admin; "change" lets staff cancel one (a service).
+        "engagement": ["view", "change"],
+        "engagementevent": ["view"],
+        "kickoffslot": ["view"],
+        "milestone": ["view"],
+        "submission": ["view"],
+        "submissionfile": ["view"],
     },
 }
 

@@ -277,6 +277,7 @@ PAY_FLOOR_PER_HOUR = env.int("PAY_FLOOR_PER_HOUR", default=20)
 # Uploads: résumés (PDF) and work-authorization documents (PDF, JPEG, PNG).
 RESUME_MAX_BYTES = env.int("RESUME_MAX_BYTES", default=5 * 1024 * 1024)
 ELIGIBILITY_DOCUMENT_MAX_BYTES = env.int("ELIGIBILITY_DOCUMENT_MAX_BYTES", default=5 * 1024 * 1024)
+WORK_FILE_MAX_BYTES = env.int("WORK_FILE_MAX_BYTES", default=20 * 1024 * 1024)
 # Authorizations ending within this many days get one reminder.
 ELIGIBILITY_REMINDER_DAYS = env.int("ELIGIBILITY_REMINDER_DAYS", default=30)
 # Where students without work authorization are sent for advice.

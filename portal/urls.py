@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("opportunities.urls")),
     path("", include("payroll.urls")),
     path("", include("applications.urls")),
+    path("", include("applications.engagements.urls")),
 ]
 
 handler404 = "portal.views.page_not_found"

@@ -8,7 +8,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -20,6 +20,7 @@ from .access import student_required
 from .data_rights import account_delete, account_export
 from .forms import DeleteAccountForm, ProfileForm
 from .models import StudentProfile, User, WorkEligibility
+from .uploads import private_file_response
 
 logger = logging.getLogger(__name__)
 
@@ -116,22 +117,6 @@ def profile(request):
     )
 
 
-def _private_file_response(field_file, *, filename):
-    """A personal document as a download: never rendered inline, never sniffed, never cached."""
-    try:
-        handle = field_file.storage.open(field_file.name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    extension = field_file.name.rsplit(".", 1)[-1].lower()
-    content_type = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}.get(
-        extension, "application/octet-stream"
-    )
-    response = FileResponse(handle, as_attachment=True, filename=f"{filename}.{extension}", content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @never_cache
 @require_GET
 def resume(request, pk=None):
@@ -146,7 +131,7 @@ def resume(request, pk=None):
         profile = get_object_or_404(profiles, pk=pk)
     if not profile.resume:
         raise Http404
-    return _private_file_response(profile.resume, filename="resume")
+    return private_file_response(profile.resume, filename="resume")
 
 
 @never_cache
@@ -155,7 +140,7 @@ def eligibility_document(request, pk):
     record = get_object_or_404(WorkEligibility.objects.visible_to(request.user), pk=pk)
     if not record.document:
         raise Http404
-    return _private_file_response(record.document, filename="work-authorization")
+    return private_file_response(record.document, filename="work-authorization")
 
 
 @never_cache

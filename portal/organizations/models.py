@@ -45,7 +45,6 @@ class Organization(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords()
 
-
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["status"], name="organization_status_idx")]
