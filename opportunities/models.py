@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from portal.models import US_STATES, Membership, Organization, Skill
 
@@ -79,6 +80,11 @@ class Project(models.Model):
         CLOSED = "closed", "Closed"
         CANCELLED = "cancelled", "Cancelled"
 
+    # Staff may edit a project in the admin until it is listed; from then on its terms change
+    # only through services.project_amend, which checks the posting rules and leaves an event.
+    ADMIN_EDITABLE = [Status.DRAFT, Status.IN_REVIEW]
+    AMENDABLE = [Status.PUBLISHED, Status.CLOSED]
+
     HOURS_MIN, HOURS_MAX = 5, 40
     OPENINGS_MIN, OPENINGS_MAX = 1, 10
     DURATION_MIN, DURATION_MAX = 7, 31
@@ -125,6 +131,8 @@ class Project(models.Model):
     # Kept current by services.project_refresh_search (on save and when skills change);
     # only PostgreSQL fills it, SQLite searches with icontains.
     search_vector = SearchVectorField(null=True, editable=False)
+    # Staff and services change listings that students rely on; every version is kept.
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     objects = ProjectQuerySet.as_manager()
 
@@ -168,6 +176,10 @@ class Project(models.Model):
     @property
     def is_editable(self):
         return self.status == self.Status.DRAFT
+
+    @property
+    def is_amendable(self):
+        return self.status in self.AMENDABLE
 
 
 class Question(models.Model):

@@ -13,8 +13,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_history import HistoryWithoutRevertAdmin
 from .models import LearningResource, OutboundEmail, Skill, StudentProfile, User, WorkEligibility
 from .organizations import admin as organizations_admin  # noqa: F401 - registers the organization admin
 from .services import TransitionNotAllowed, eligibility_approve, eligibility_reject
@@ -218,7 +218,7 @@ class RejectForm(forms.Form):
 
 
 @admin.register(WorkEligibility)
-class WorkEligibilityAdmin(SimpleHistoryAdmin):
+class WorkEligibilityAdmin(HistoryWithoutRevertAdmin):
     list_display = [
         "student",
         "basis",
