@@ -117,6 +117,17 @@ def test_the_admin_form_of_a_listed_project_is_read_only(client, sid, listed):
     assert (listed.title, listed.fee, listed.openings) == ("Churn dashboard", Decimal("300.00"), 2)
 
 
+def test_not_even_a_superuser_edits_a_listed_projects_questions(client, listed):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    html = client.get(change_url(listed)).content.decode()
+    assert 'name="questions-0-text"' not in html and 'name="fee"' not in html
+    assert "Why does this project interest you?" in html  # shown, not editable
+    draft = ProjectFactory(organization=listed.organization, contact=listed.contact, status=S.DRAFT, published_at=None)
+    assert 'name="questions-0-text"' in client.get(change_url(draft)).content.decode()
+
+
 def test_a_draft_stays_editable_in_the_admin(client, sid, carol, listed):
     draft = ProjectFactory(organization=listed.organization, contact=carol, status=S.IN_REVIEW, published_at=None)
     client.force_login(sid)
