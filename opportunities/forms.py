@@ -1,7 +1,9 @@
 from decimal import Decimal
 
 from django import forms
+from django.apps import apps
 from django.conf import settings
+from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 
@@ -59,8 +61,11 @@ class ProjectForm(forms.ModelForm):
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["skills"].queryset = Skill.objects.order_by("name")
-        self.fields["contact"].queryset = User.objects.filter(membership__organization=organization).order_by("email")
-        self.fields["contact"].label_from_instance = lambda user: f"{user.get_full_name()} ({user.email})"
+        if "contact" in self.fields:
+            self.fields["contact"].queryset = User.objects.filter(membership__organization=organization).order_by(
+                "email"
+            )
+            self.fields["contact"].label_from_instance = lambda user: f"{user.get_full_name()} ({user.email})"
         self.fields[
             "fee"
         ].help_text = f"A fixed fee for the whole project: at least ${settings.PAY_FLOOR_PER_HOUR} per estimated hour."
@@ -94,6 +99,52 @@ class ProjectForm(forms.ModelForm):
 
     def project_data(self):
         return {name: value for name, value in self.cleaned_data.items() if name != "skills"}
+
+
+class ProjectAmendForm(ProjectForm):
+    """The career center corrects a listed project's terms: the posting rules, checked again,
+    plus one of its own (openings never drop below the offers out and accepted). The contact
+    stays the employer's to choose; the questions stay as students answered them."""
+
+    note = forms.CharField(
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Kept in the project's trail with the list of changed fields.",
+    )
+
+    class Meta(ProjectForm.Meta):
+        fields = [name for name in ProjectForm.Meta.fields if name != "contact"]
+
+    def __init__(self, *args, instance, **kwargs):
+        super().__init__(*args, instance=instance, organization=instance.organization, **kwargs)
+
+    @classmethod
+    def with_changes(cls, *, instance, changes, note):
+        """The form bound to the project as it would become: its values, then ``changes``."""
+        data = {**forms.model_to_dict(instance, fields=cls.Meta.fields), **changes, "note": note}
+        # Bound data names related rows by key, as a browser would send them.
+        for name, value in data.items():
+            if isinstance(value, (list, tuple, QuerySet)):
+                data[name] = [getattr(item, "pk", item) for item in value]
+        return cls(data, instance=instance)
+
+    def clean_apply_by(self):
+        # A closed project keeps its past date; a new date must still lie ahead.
+        if "apply_by" not in self.changed_data:
+            return self.cleaned_data["apply_by"]
+        return super().clean_apply_by()
+
+    def clean_openings(self):
+        openings = self.cleaned_data["openings"]
+        holding = apps.get_model("applications", "Application").HOLDING
+        taken = self.instance.applications.filter(status__in=holding).count()
+        if openings is not None and openings < taken:
+            raise forms.ValidationError(f"{taken} offer(s) are out or accepted; keep at least {taken} opening(s).")
+        return openings
+
+    def project_changes(self):
+        return {name: self.cleaned_data[name] for name in self.changed_data if name != "note"}
 
 
 class QuestionForm(forms.ModelForm):

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from portal.models import Membership, Organization, Skill
 from portal.states import us_states
@@ -78,6 +79,10 @@ class Project(models.Model):
     CANCELLABLE = [Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED]
     CLOSABLE = [Status.PUBLISHED]
     LISTED = [Status.PUBLISHED, Status.CLOSED]
+    # Staff may edit a project in the admin until it is listed; from then on its terms change
+    # only through services.project_amend, which checks the posting rules and leaves an event.
+    ADMIN_EDITABLE = [Status.DRAFT, Status.IN_REVIEW]
+    AMENDABLE = [Status.PUBLISHED, Status.CLOSED]
 
     HOURS_MIN, HOURS_MAX = 5, 40
     OPENINGS_MIN, OPENINGS_MAX = 1, 10
@@ -125,6 +130,8 @@ class Project(models.Model):
     # Kept current by services.project_refresh_search (on save and when skills change);
     # only PostgreSQL fills it, SQLite searches with icontains.
     search_vector = SearchVectorField(null=True, editable=False)
+    # Staff and services change listings that students rely on; every version is kept.
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     objects = ProjectQuerySet.as_manager()
 
@@ -193,6 +200,10 @@ class Project(models.Model):
     @property
     def was_sent_back(self):
         return self.status == self.Status.DRAFT and bool(self.review_note)
+
+    @property
+    def is_amendable(self):
+        return self.status in self.AMENDABLE
 
 
 class Question(models.Model):

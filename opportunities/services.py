@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal import emails
-from portal.access import is_member, is_moderator
+from portal.access import is_member, is_moderator, require_moderator
 from portal.models import Organization, Skill
 from portal.organizations.services import unique_slug
-from portal.transitions import TransitionError, transition
+from portal.transitions import TransitionError, lock, transition
 
 from .events import project_cancelled
 from .models import SEARCH_CONFIG, Project, Question, SavedSearch, SavedSearchHit
@@ -307,3 +307,52 @@ def saved_search_digests(*, now=None):
         if saved_search_send_digest(search_id=pk, now=now):
             sent += 1
     return sent
+
+
+# Amending a listed project.
+
+
+def project_amend(*, project, by, changes, note):
+    """Staff correct a listed project's terms (fee, hours, openings, dates, text, skills).
+
+    ``changes`` maps field names to new values. The posting form's rules are checked again on
+    the whole project as it would become, openings never drop below the offers out and
+    accepted, and the trail keeps one event (same state) naming the changed fields and why.
+    """
+    from .forms import ProjectAmendForm  # the form imports this app's models, not its services
+
+    require_moderator(by, "opportunities.change_project", "Only career center staff can amend projects.")
+    fields = ProjectAmendForm.Meta.fields
+    unknown = sorted(set(changes) - set(fields))
+    if unknown:
+        raise TransitionError(f"These cannot be amended: {', '.join(unknown)}.")
+    with transaction.atomic():
+        locked = lock(project)
+        if not locked.is_amendable:
+            raise TransitionError(
+                f"This project is {locked.get_status_display().lower()}, so it cannot be amended"
+                + ("; edit it in the admin instead." if locked.status in Project.ADMIN_EDITABLE else ".")
+            )
+        form = ProjectAmendForm.with_changes(instance=locked, changes=changes, note=note)
+        if not form.is_valid():
+            raise TransitionError(
+                " ".join(
+                    f"{form.fields[name].label if name in form.fields else 'Project'}: {' '.join(errors)}"
+                    for name, errors in form.errors.items()
+                )
+            )
+        changed = form.project_changes()
+        if not changed:
+            raise TransitionError("Nothing would change.")
+        amended = form.save(commit=False)
+        # simple_history records who made the change from this attribute outside a request.
+        amended._history_user = by
+        amended.save()
+        form.save_m2m()
+        amended.events.create(
+            from_status=amended.status,
+            to_status=amended.status,
+            by=by,
+            note=f"Amended: {', '.join(changed)}. {form.cleaned_data['note'].strip()}",
+        )
+    return amended

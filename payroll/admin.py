@@ -1,9 +1,9 @@
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
-from simple_history.admin import SimpleHistoryAdmin
+
+from portal.admin_history import HistoryWithoutRevertAdmin
 
 from .models import ContractorRecord, ItinStatus
 from .validators import ITIN_UNRENEWED_CUTOFF_YEAR, ITIN_UNUSED_YEARS
@@ -52,9 +52,11 @@ class SharedTinFilter(admin.SimpleListFilter):
 
 
 @admin.register(ContractorRecord)
-class ContractorRecordAdmin(SimpleHistoryAdmin):
+class ContractorRecordAdmin(HistoryWithoutRevertAdmin):
     """Staff see and correct names, addresses and ITIN years; the numbers appear only as their
-    last four digits, and no form field holds them (they are excluded, not just hidden)."""
+    last four digits, and no form field holds them (they are excluded, not just hidden). A history
+    row has no numbers, so reverting would pair an old routing number or last four with today's
+    account: staff read the history, they do not roll it back."""
 
     list_display = [
         "legal_name_display",
@@ -153,16 +155,6 @@ class ContractorRecordAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False
-
-    def revert_disabled(self, request, obj=None):
-        # A history row has no numbers: reverting would pair an old routing number or last four
-        # with today's account. Staff read the history; they do not roll it back.
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            raise PermissionDenied("Payroll records cannot be reverted from their history.")
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         # Tax law keeps these records; a person's account deletion detaches them instead.

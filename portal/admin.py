@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_history import HistoryWithoutRevertAdmin
 from .admin_reason import action_with_reason, apply_each
 from .models import LearningResource, OutboundEmail, Skill, StudentProfile, User, WorkEligibility
 from .organizations import admin as organizations_admin  # noqa: F401 - registers the organization admin
@@ -226,7 +226,7 @@ class RejectForm(forms.Form):
 
 
 @admin.register(WorkEligibility)
-class WorkEligibilityAdmin(SimpleHistoryAdmin):
+class WorkEligibilityAdmin(HistoryWithoutRevertAdmin):
     list_display = [
         "student",
         "basis",

@@ -25,6 +25,7 @@ CAREER_CENTER_PERMISSIONS = {
     },
     "opportunities": {
         "project": ["view", "change"],
+        "historicalproject": ["view"],
         "question": ["view"],
         "projectevent": ["view"],
         "savedsearch": ["view"],

@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
-from simple_history.admin import SimpleHistoryAdmin
 
+from portal.admin_history import HistoryWithoutRevertAdmin
 from portal.admin_reason import action_with_reason, apply_each
 from portal.models import Invitation, Membership, Organization
 
@@ -17,7 +18,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
+class OrganizationAdmin(HistoryWithoutRevertAdmin):
     list_display = ["name", "status", "size", "industry", "state", "member_count", "created_at"]
     list_filter = ["status", "size", "state"]
     search_fields = ["name", "website", "industry", "memberships__user__email"]
@@ -26,6 +27,7 @@ class OrganizationAdmin(SimpleHistoryAdmin):
     inlines = [MembershipInline]
     actions = ["verify", "suspend"]
     date_hierarchy = "created_at"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_members=Count("memberships"))

@@ -178,6 +178,9 @@ def _submitted(project, n=1, **kwargs):
 
 def test_blind_mode_keeps_names_emails_and_resumes_out_of_the_html(client, project, carol):
     hidden, revealed = _submitted(project, 2)
+    # Random names may coincide; the hidden one must be told apart from the revealed one.
+    type(hidden.student).objects.filter(pk=hidden.student.pk).update(last_name="Quillfeather")
+    hidden.student.refresh_from_db()
     Application.objects.filter(pk=revealed.pk).update(status=S.SHORTLISTED)
     client.force_login(carol)
     page = client.get(applicants_url(project)).content.decode()

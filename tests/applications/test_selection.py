@@ -27,11 +27,21 @@ def kinds(**filters):
     return sorted(OutboundEmail.objects.filter(**filters).values_list("kind", flat=True))
 
 
-def test_gate_window_runs_from_today_past_the_longest_possible_schedule(project, settings):
+def test_gate_window_asks_about_the_first_kickoff_the_authorization_allows(project, alice, settings):
+    """Kick-offs run from tomorrow to the last time an offer made on the apply-by date allows
+    (answered within OFFER_RESPONSE_DAYS, times up to 14 days ahead)."""
     settings.OFFER_RESPONSE_DAYS = 3
     project.apply_by = date(2026, 6, 10)
     project.duration_days = 14
-    assert services.gate_window(project, today=date(2026, 6, 1)) == (date(2026, 6, 1), date(2026, 7, 4))
+    today = date(2026, 6, 1)
+    assert services.gate_window(project, today=today) == (date(2026, 6, 2), date(2026, 6, 16))
+    record = WorkEligibility.objects.create(
+        student=alice, basis=B.F1_CPT, status=V.VERIFIED, starts_on=date(2026, 6, 8), ends_on=date(2026, 9, 1)
+    )
+    assert services.gate_window(project, student=alice, today=today) == (date(2026, 6, 8), date(2026, 6, 22))
+    # An authorization that starts after the last possible kick-off: the gate sees the last one.
+    WorkEligibility.objects.filter(pk=record.pk).update(starts_on=date(2026, 8, 1))
+    assert services.gate_window(project, student=alice, today=today) == (date(2026, 6, 27), date(2026, 7, 11))
 
 
 INELIGIBLE = {

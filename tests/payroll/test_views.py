@@ -4,7 +4,7 @@ import sys
 from datetime import date
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django.views.debug import ExceptionReporter
@@ -13,6 +13,7 @@ from payroll.models import ContractorRecord, ItinStatus
 from payroll.selectors import itin_status
 from portal.models import OutboundEmail
 from portal.transitions import TransitionError
+from tests.logs import assert_no_secret, captured_log
 
 from .conftest import ACCOUNT, ITIN, ITIN_DIGITS, ROUTING, SSN, SSN_DIGITS, form_data, save_record
 
@@ -291,43 +292,61 @@ def test_itin_status_for_the_gate(alice, bob):
 # Nothing leaks into logs or error reports -------------------------------------------------
 
 
-def test_failed_request_with_a_taxpayer_id_does_not_leak_it(alice, caplog, monkeypatch):
+def test_failed_request_with_a_taxpayer_id_does_not_leak_it(alice, monkeypatch, settings):
     def broken_save(self, *args, **kwargs):
         raise RuntimeError("the database went away")
 
+    settings.DEBUG = False  # production: the failure goes to the log and the admins' email
     monkeypatch.setattr(ContractorRecord, "save", broken_save)
     client = Client(raise_request_exception=False)
     client.force_login(alice)
-    with caplog.at_level(logging.DEBUG):
+    with captured_log() as log:
         response = client.post(EDIT, form_data(alice))
     assert response.status_code == 500
 
-    records = [r for r in caplog.records if r.name == "django.request"]
-    assert records, "the failure is logged by Django's request logger"
-    record = records[0]
-    # What a log handler or the admins' error email would carry: the message, the traceback
-    # and Django's report with the request and every frame's variables.
-    reporter = ExceptionReporter(record.request, *record.exc_info)
-    report = "\n".join(
-        [caplog.text, logging.Formatter().format(record), reporter.get_traceback_text(), reporter.get_traceback_html()]
-    )
-    assert "the database went away" in report
-    assert "taxpayer_id" in report  # the parameter is listed, its value is not
-    secrets_absent(report, SSN, ACCOUNT, ROUTING)
+    assert [r.name for r in log.records if r.levelno >= logging.ERROR] == ["django.request"]
+    assert "the database went away" in log.text
+    assert "taxpayer_id" in log.text  # the parameter is listed, its value is not
+    assert_no_secret(log, [SSN, ACCOUNT, ROUTING])
     secrets_absent(response.content.decode(), SSN, ACCOUNT, ROUTING)
 
 
-def test_invalid_submission_logs_nothing_secret(client, alice, caplog):
+def test_saving_and_refusing_details_logs_nothing_secret(client, alice, settings):
+    """On a developer's machine (DEBUG) every query is logged with its parameters."""
+    settings.DEBUG = True
     client.force_login(alice)
-    with caplog.at_level(logging.DEBUG):
+    with captured_log(debug=["django.db.backends"]) as log:
         client.post(EDIT, form_data(alice, zip_code="bad"))
-    secrets_absent(caplog.text, SSN, ACCOUNT, ROUTING)
+        client.post(EDIT, form_data(alice))
+    assert ContractorRecord.objects.filter(student=alice).exists()
+    assert any(r.name == "django.db.backends" and "payroll_contractorrecord" in r.getMessage() for r in log.records)
+    # The numbers go to the database encrypted. (The routing number, a bank's public number,
+    # is stored as it is and so is in a query; pages and error reports never show it.)
+    assert_no_secret(log, [SSN, ACCOUNT])
+
+
+def test_the_log_check_fails_when_a_secret_is_logged(alice):
+    with captured_log() as log:
+        logging.getLogger("payroll").info("saving the number %s", SSN)
+    with pytest.raises(AssertionError, match="secret reached the log through payroll"):
+        assert_no_secret(log, [SSN])
+
+    # A failed request whose view does not hide its POST: the report would carry the number.
+    request = RequestFactory().post(EDIT, form_data(alice))
+    with captured_log() as log:
+        try:
+            raise RuntimeError("boom")
+        except RuntimeError:
+            logging.getLogger("django.request").exception("Internal Server Error", extra={"request": request})
+    with pytest.raises(AssertionError, match="secret reached the log through django.request"):
+        assert_no_secret(log, [ACCOUNT])
+
+    with captured_log() as log, pytest.raises(AssertionError, match="nothing was logged"):
+        assert_no_secret(log, [SSN])
 
 
 def test_exception_report_without_request_filter_would_show_values(alice):
     """The leak test above can fail: an unfiltered report shows POST values."""
-    from django.test import RequestFactory
-
     request = RequestFactory().post(EDIT, form_data(alice))
     try:
         raise RuntimeError("boom")
