@@ -122,6 +122,14 @@ class Application(models.Model):
     can_withdraw = is_undecided
 
     @property
+    def engagement_or_none(self):
+        """The engagement of an accepted offer, if there is one."""
+        try:
+            return self.engagement
+        except models.ObjectDoesNotExist:
+            return None
+
+    @property
     def holds_opening(self):
         return self.status in self.HOLDING
 

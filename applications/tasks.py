@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from .engagements.tasks import engagements_due_task  # noqa: F401 - registers the task
 from .services import applications_send_digests, offers_lapse_due, offers_remind_due
 
 

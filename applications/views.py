@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opportunities.models import Project, Question
 from portal.access import student_required
+from portal.actions import post_action
 from portal.forms import EligibilityForm
 from portal.models import Skill, WorkEligibility
 from portal.services import eligibility_declare
@@ -138,7 +139,7 @@ def apply(request, slug):
 def application_list(request):
     applications = (
         Application.objects.of_student(request.user)
-        .select_related("project__organization")
+        .select_related("project__organization", "engagement")
         .order_by("-updated_at", "-pk")
     )
     return render(request, "applications/application_list.html", {"applications": applications})
@@ -146,7 +147,9 @@ def application_list(request):
 
 def _own_application_or_404(request, pk):
     return get_object_or_404(
-        Application.objects.of_student(request.user).select_related("project__organization", "project__contact"),
+        Application.objects.of_student(request.user).select_related(
+            "project__organization", "project__contact", "engagement"
+        ),
         pk=pk,
     )
 
@@ -167,19 +170,11 @@ def application_detail(request, pk):
 
 
 def _student_action(service, done):
-    @student_required
-    @require_POST
-    def view(request, pk):
-        application = _own_application_or_404(request, pk)
-        try:
-            service(application=application, by=request.user)
-        except TransitionError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, done)
-        return redirect(application)
-
-    return view
+    return post_action(
+        load=_own_application_or_404,
+        call=lambda request, application: service(application=application, by=request.user),
+        done=done,
+    )
 
 
 application_withdraw = _student_action(services.application_withdraw, "Your application is withdrawn.")

@@ -78,6 +78,7 @@ class Project(models.Model):
     # The states each change starts from, and the states with a public page and applicants.
     CANCELLABLE = [Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED]
     CLOSABLE = [Status.PUBLISHED]
+    REOPENABLE = [Status.CLOSED]
     LISTED = [Status.PUBLISHED, Status.CLOSED]
     # Staff may edit a project in the admin until it is listed; from then on its terms change
     # only through services.project_amend, which checks the posting rules and leaves an event.
@@ -187,6 +188,10 @@ class Project(models.Model):
     @property
     def can_close(self):
         return self.status in self.CLOSABLE
+
+    @property
+    def can_reopen(self):
+        return self.status in self.REOPENABLE
 
     @property
     def can_cancel(self):

@@ -1,5 +1,7 @@
 """Every change to a project, a saved search or a digest: one function per action."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVector
@@ -194,6 +196,32 @@ def project_cancel(*, project, by):
         )
         project_cancelled.send(sender=Project, project=cancelled, by=by)
         return cancelled
+
+
+REOPEN_DAYS_MAX = 180
+
+
+def project_reopen(*, project, by, apply_by):
+    """A member opens a closed project to applications again, until a new apply-by date: an
+    opening freed by a cancelled engagement (or a project closed too early) can be filled."""
+    if not is_member(by, project.organization_id):
+        raise TransitionError("Only members of the organization can reopen its projects.")
+    today = timezone.localdate()
+    if not today < apply_by <= today + timedelta(days=REOPEN_DAYS_MAX):
+        raise TransitionError(f"Choose an apply-by date after today and within {REOPEN_DAYS_MAX} days.")
+    with transaction.atomic():
+        if not Organization.objects.filter(pk=project.organization_id, status=Organization.Status.VERIFIED).exists():
+            raise TransitionError("The organization is not verified; contact the career center.")
+        return transition(
+            project,
+            by=by,
+            allowed=Project.REOPENABLE,
+            to=Status.PUBLISHED,
+            verb="reopened",
+            note=f"Reopened until {apply_by:%B} {apply_by.day}, {apply_by.year}.",
+            apply_by=apply_by,
+            closed_at=None,
+        )
 
 
 def projects_close_expired(*, today=None):

@@ -21,4 +21,5 @@ urlpatterns = [
     path("employer/projects/<slug:slug>/submit/", views.employer_project_submit, name="employer-project-submit"),
     path("employer/projects/<slug:slug>/close/", views.employer_project_close, name="employer-project-close"),
     path("employer/projects/<slug:slug>/cancel/", views.employer_project_cancel, name="employer-project-cancel"),
+    path("employer/projects/<slug:slug>/reopen/", views.employer_project_reopen, name="employer-project-reopen"),
 ]

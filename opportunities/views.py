@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -11,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.access import employer_membership_or_404, member_organization_id, student_required
+from portal.actions import post_action
 from portal.models import Organization, Skill
 from portal.transitions import TransitionError
 
@@ -22,6 +25,7 @@ from .services import (
     project_cancel,
     project_close,
     project_create,
+    project_reopen,
     project_submit,
     project_update,
     saved_search_create,
@@ -327,25 +331,38 @@ def employer_project_detail(request, slug):
     return render(request, "opportunities/employer_project_detail.html", {"project": project})
 
 
-def _transition_view(service, done_message):
-    @login_required
-    @require_POST
-    def view(request, slug):
-        employer_membership_or_404(request)
-        project = _managed_project_or_404(request, slug)
-        try:
-            service(project=project, by=request.user)
-        except TransitionError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, done_message)
-        return redirect("opportunities:employer-project-detail", slug=slug)
-
-    return view
+def _employer_project(request, slug):
+    employer_membership_or_404(request)
+    return _managed_project_or_404(request, slug)
 
 
-employer_project_submit = _transition_view(
+def _project_action(service, done):
+    return post_action(
+        load=_employer_project,
+        call=lambda request, project: service(project=project, by=request.user),
+        done=done,
+        back=lambda project: reverse("opportunities:employer-project-detail", args=[project.slug]),
+    )
+
+
+employer_project_submit = _project_action(
     project_submit, "Submitted: the career center reviews it and emails you when it is published."
 )
-employer_project_close = _transition_view(project_close, "Closed: it no longer takes applications.")
-employer_project_cancel = _transition_view(project_cancel, "Cancelled.")
+employer_project_close = _project_action(project_close, "Closed: it no longer takes applications.")
+employer_project_cancel = _project_action(project_cancel, "Cancelled.")
+
+
+def _reopen(request, project):
+    try:
+        apply_by = date.fromisoformat(request.POST.get("apply_by", ""))
+    except ValueError:
+        raise TransitionError("Choose the new apply-by date.") from None
+    project_reopen(project=project, by=request.user, apply_by=apply_by)
+
+
+employer_project_reopen = post_action(
+    load=_employer_project,
+    call=_reopen,
+    done="Reopened: students can apply again until the new apply-by date.",
+    back=lambda project: reverse("opportunities:employer-project-detail", args=[project.slug]),
+)

@@ -47,6 +47,12 @@ app.conf.update(
             "task": "applications.tasks.applications_digest_task",
             "schedule": crontab(minute=30, hour="7"),
         },
+        # Hourly: kick-offs start within the hour; each reminder is claimed once, so a late or
+        # doubled beat never sends one twice.
+        "engagements-due": {
+            "task": "applications.engagements.tasks.engagements_due_task",
+            "schedule": crontab(minute=45),
+        },
         "saved-search-digests": {
             "task": "opportunities.tasks.send_saved_search_digests",
             "schedule": crontab(minute=0, hour="7"),

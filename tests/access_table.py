@@ -164,6 +164,7 @@ ROWS = [
     Row("opportunities:employer-project-submit", {"carol"}, kwargs=lambda w: {"slug": w.draft.slug}, method="post"),
     Row("opportunities:employer-project-close", {"carol"}, kwargs=project, method="post"),
     Row("opportunities:employer-project-cancel", {"carol"}, kwargs=project, method="post"),
+    Row("opportunities:employer-project-reopen", {"carol"}, kwargs=project, method="post"),
     # payroll: a student's own sign-up.
     Row("payroll:home", STUDENTS),
     Row("payroll:edit", STUDENTS),

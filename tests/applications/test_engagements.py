@@ -537,3 +537,29 @@ def test_the_page_runs_a_fixed_number_of_queries(working, alice, carol, client, 
         services.work_request_changes(engagement=working, by=carol, comment=f"Again {i}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(f"/engagements/{working.pk}/")
+
+
+def test_after_a_cancelled_engagement_the_organization_reopens_the_project(engagement, project, alice, carol, client):
+    Project = type(project)
+    Project.objects.filter(pk=project.pk).update(status=Project.Status.CLOSED)
+    services.engagement_cancel(engagement=engagement, by=carol, reason="no_response", message="No answer in a week.")
+    client.force_login(carol)
+    page = client.get(f"/employer/projects/{project.slug}/").content.decode()
+    assert "Reopen to applications" in page
+    bad = client.post(f"/employer/projects/{project.slug}/reopen/", {"apply_by": "2020-01-01"}, follow=True)
+    assert "after today" in bad.content.decode()
+    new_date = timezone.localdate() + timedelta(days=10)
+    client.post(f"/employer/projects/{project.slug}/reopen/", {"apply_by": new_date.isoformat()})
+    project.refresh_from_db()
+    assert (project.status, project.apply_by) == (Project.Status.PUBLISHED, new_date)
+    assert project.events.last().note.startswith("Reopened until")
+
+
+def test_applications_dashboards_and_the_project_list_link_the_engagement(engagement, alice, carol, client):
+    url = f"/engagements/{engagement.pk}/"
+    client.force_login(alice)
+    for page in ("/applications/", f"/applications/{engagement.application.pk}/", "/dashboard/"):
+        assert url in client.get(page).content.decode(), page
+    client.force_login(carol)
+    for page in ("/dashboard/", "/employer/projects/"):
+        assert url in client.get(page).content.decode(), page
