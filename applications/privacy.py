@@ -5,11 +5,9 @@ the reason when not selected. The employer's private rating and notes are not th
 to read, so they are not exported; erasure removes them with the applications.
 """
 
+from portal.privacy import export_date
+
 from .models import Application, ApplicationEvent
-
-
-def _date(value):
-    return value.isoformat() if value else None
 
 
 def export(user):
@@ -22,7 +20,7 @@ def export(user):
     events = {}
     for event in ApplicationEvent.objects.filter(application__student=user).order_by("at", "pk"):
         events.setdefault(event.application_id, []).append(
-            {"at": _date(event.at), "from": event.from_label, "to": event.to_label}
+            {"at": export_date(event.at), "from": event.from_label, "to": event.to_label}
         )
     return {
         "applications": [
@@ -30,15 +28,19 @@ def export(user):
                 "project": application.project.title,
                 "organization": application.project.organization.name,
                 "status": application.get_status_display(),
-                "started_at": _date(application.created_at),
-                "submitted_at": _date(application.submitted_at),
-                "offered_at": _date(application.offered_at),
-                "decided_at": _date(application.decided_at),
+                "started_at": export_date(application.created_at),
+                "submitted_at": export_date(application.submitted_at),
+                "offered_at": export_date(application.offered_at),
+                "decided_at": export_date(application.decided_at),
                 "reason_not_selected": application.get_reason_display() if application.reason else "",
                 "message_from_employer": application.message,
                 "answers": [{"question": a.question.text, "answer": a.text} for a in application.answers.all()],
                 "career_center_comments": [
-                    {"requested_at": _date(r.requested_at), "answered_at": _date(r.answered_at), "comments": r.comments}
+                    {
+                        "requested_at": export_date(r.requested_at),
+                        "answered_at": export_date(r.answered_at),
+                        "comments": r.comments,
+                    }
                     for r in application.review_requests.all()
                 ],
                 "timeline": events.get(application.pk, []),

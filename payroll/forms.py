@@ -15,6 +15,7 @@ from .validators import (
     validate_itin,
     validate_routing_number,
     validate_ssn,
+    validate_zip_code,
 )
 
 CERTIFICATION_STATEMENTS = {
@@ -189,8 +190,7 @@ class PayrollForm(forms.Form):
 
     def clean_zip_code(self):
         value = self.cleaned_data["zip_code"].strip()
-        if not re.fullmatch(r"\d{5}(-\d{4})?", value):
-            raise forms.ValidationError("Enter a ZIP code of five digits, or ZIP+4 such as 02139-4307.")
+        validate_zip_code(value)
         return value
 
     def _clean_year(self, name, label):

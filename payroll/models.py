@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -9,7 +9,7 @@ from portal.states import us_mailing_states
 
 from . import crypto
 from .fields import EncryptedTextField
-from .validators import ITIN_FIRST_YEAR, ITIN_UNRENEWED_CUTOFF_YEAR, itin_expiry
+from .validators import ITIN_FIRST_YEAR, ITIN_UNRENEWED_CUTOFF_YEAR, itin_expiry, validate_zip_code
 
 # Which wording of the W-9 style statements a record was signed with.
 CERTIFICATION_VERSION = "w9-2024"
@@ -78,9 +78,7 @@ class ContractorRecord(models.Model):
     zip_code = models.CharField(
         "ZIP code",
         max_length=10,
-        validators=[
-            RegexValidator(r"^\d{5}(-\d{4})?$", "Enter a ZIP code of five digits, or ZIP+4 such as 02139-4307.")
-        ],
+        validators=[validate_zip_code],
     )
 
     tin_type = models.CharField("taxpayer id type", max_length=4, choices=TinType.choices)

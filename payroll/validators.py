@@ -23,6 +23,14 @@ _NINE_DIGITS = re.compile(r"^\d{3}[- ]?\d{2}[- ]?\d{4}$")
 _ITIN_GROUPS = [(50, 65), (70, 88), (90, 92), (94, 99)]
 
 
+ZIP_MESSAGE = "Enter a ZIP code of five digits, or ZIP+4 such as 02139-4307."
+
+
+def validate_zip_code(value):
+    if not re.fullmatch(r"\d{5}(-\d{4})?", value or ""):
+        raise ValidationError(ZIP_MESSAGE, code="zip")
+
+
 @sensitive_variables()
 def normalize_tin(value):
     """Nine digits, written with or without dashes or spaces as 123-45-6789; else ValidationError."""

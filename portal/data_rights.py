@@ -5,19 +5,14 @@ runs in dependency order; erasure runs the other way, so that an app detaches wh
 (payout records for tax law, for example) before the apps below it remove the person.
 """
 
-import importlib
-import importlib.util
-
 from django.db import transaction
 from django.utils import timezone
 
-APPS = ["portal", "opportunities", "payroll", "applications"]
+from .apps_order import app_modules
 
 
 def _privacy_modules():
-    for app in APPS:
-        if importlib.util.find_spec(f"{app}.privacy") is not None:
-            yield app, importlib.import_module(f"{app}.privacy")
+    return app_modules("privacy")
 
 
 def account_export(*, user):

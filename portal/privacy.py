@@ -11,7 +11,8 @@ from .models import OutboundEmail, StudentProfile, WorkEligibility
 from .services import delete_file_on_commit
 
 
-def _date(value):
+def export_date(value):
+    """Dates and times in exports: ISO 8601, or None."""
     return value.isoformat() if value else None
 
 
@@ -23,8 +24,8 @@ def export(user):
             "first_name": user.first_name,
             "last_name": user.last_name,
             "role": user.role,
-            "date_joined": _date(user.date_joined),
-            "last_login": _date(user.last_login),
+            "date_joined": export_date(user.date_joined),
+            "last_login": export_date(user.last_login),
         },
         "profile": None,
         "eligibility_history": [
@@ -32,11 +33,11 @@ def export(user):
                 "basis": record.get_basis_display(),
                 "status": record.get_status_display(),
                 "current": record.is_current,
-                "authorized_from": _date(record.starts_on),
-                "authorized_until": _date(record.ends_on),
+                "authorized_from": export_date(record.starts_on),
+                "authorized_until": export_date(record.ends_on),
                 "document_uploaded": bool(record.document),
-                "declared_at": _date(record.created_at),
-                "decided_at": _date(record.decided_at),
+                "declared_at": export_date(record.created_at),
+                "decided_at": export_date(record.decided_at),
                 "reason": record.reason,
             }
             for record in WorkEligibility.objects.filter(student=user).order_by("created_at", "pk")
@@ -51,8 +52,8 @@ def export(user):
             "bio": profile.bio,
             "skills": [{"name": skill.name, "kind": skill.get_kind_display()} for skill in profile.skills.all()],
             "resume_uploaded": bool(profile.resume),
-            "resume_uploaded_at": _date(profile.resume_uploaded_at),
-            "attested_18_or_older_at": _date(profile.adult_attested_at),
+            "resume_uploaded_at": export_date(profile.resume_uploaded_at),
+            "attested_18_or_older_at": export_date(profile.adult_attested_at),
         }
     return data
 

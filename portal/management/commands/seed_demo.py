@@ -4,14 +4,11 @@ Each app may have a ``demo`` module with ``seed(out)``; they run in dependency o
 (portal, opportunities, payroll, applications), so every later feature adds its own data.
 """
 
-import importlib
-import importlib.util
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-APPS = ["portal", "opportunities", "payroll", "applications"]
+from portal.apps_order import app_modules
 
 
 class Command(BaseCommand):
@@ -21,9 +18,8 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("seed_demo refuses to run when DEBUG is false: demo accounts have a known password.")
         with transaction.atomic():
-            for app in APPS:
-                if importlib.util.find_spec(f"{app}.demo") is not None:
-                    importlib.import_module(f"{app}.demo").seed(self.stdout)
+            for _app, module in app_modules("demo"):
+                module.seed(self.stdout)
         from portal.demo import demo_password
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/accounts/login/ with:"))
