@@ -196,3 +196,22 @@ class DeleteAccountForm(forms.Form):
         if problem:
             raise forms.ValidationError(problem)
         return password
+
+
+class TimeZoneForm(forms.ModelForm):
+    """The zone a person reads times in; blank means the portal's."""
+
+    class Meta:
+        model = User
+        fields = ["time_zone"]
+        labels = {"time_zone": "Your time zone"}
+        help_texts = {"time_zone": "Pages and emails show times in this zone."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.conf import settings
+
+        self.fields["time_zone"].choices = [
+            ("", f"The portal's ({settings.TIME_ZONE})"),
+            *self.fields["time_zone"].choices[1:],
+        ]

@@ -17,6 +17,7 @@ portal_patterns = [
     path("profile/resume/", views.resume, name="resume"),
     path("profile/resume/<int:pk>/", views.resume, name="resume-of"),
     path("profile/data/", views.data_export, name="data-export"),
+    path("profile/time-zone/", views.time_zone, name="time-zone"),
     path("profile/delete/", views.delete_account, name="account-delete"),
     path("eligibility/document/<int:pk>/", views.eligibility_document, name="eligibility-document"),
 ]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import services
 from .access import student_required
 from .data_rights import account_delete, account_export
-from .forms import DeleteAccountForm, ProfileForm
+from .forms import DeleteAccountForm, ProfileForm, TimeZoneForm
 from .models import StudentProfile, User, WorkEligibility
 from .uploads import private_file_response
 
@@ -40,6 +40,21 @@ def dashboard(request):
     else:
         template = "portal/dashboard_student.html"
     return render(request, template, {})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def time_zone(request):
+    """Anyone signed in chooses the zone their pages and emails show times in."""
+    form = TimeZoneForm(request.POST or None, instance=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Saved: times are now shown in your zone.")
+            return redirect("portal:time-zone")
+        messages.error(request, "Not saved yet: please correct the field marked below.")
+    return render(request, "portal/time_zone.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @never_cache

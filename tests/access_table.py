@@ -128,6 +128,7 @@ ROWS = [
         anonymous=NOT_FOUND,
     ),
     Row("portal:data-export", STUDENTS, method="post"),
+    Row("portal:time-zone", SIGNED_IN),
     Row("portal:account-delete", STUDENTS),
     Row(
         "portal:eligibility-document",

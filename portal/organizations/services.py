@@ -1,12 +1,13 @@
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from portal import emails
-from portal.models import Invitation, Membership, Organization
+from portal.models import Invitation, Membership, Organization, User
 from portal.transitions import TransitionError, transition
 
 INVITATION_DAYS = 14
@@ -20,7 +21,7 @@ def unique_slug(model, text, *, max_length=60, reserved=()):
     return slug
 
 
-def organization_create(*, by, name, website, size, industry, state):
+def organization_create(*, by, name, website, size, industry, state, time_zone=None):
     """An employer creates an organization and becomes its owner; it waits for verification."""
     if not by.is_employer:
         raise TransitionError("Only employer accounts can create an organization.")
@@ -34,10 +35,19 @@ def organization_create(*, by, name, website, size, industry, state):
             size=size,
             industry=industry,
             state=state,
+            time_zone=time_zone or settings.TIME_ZONE,
             created_by=by,
         )
         Membership.objects.create(organization=organization, user=by, role=Membership.Role.OWNER)
+        _take_zone(by, organization)
     return organization
+
+
+def _take_zone(user, organization):
+    """A member without a zone of their own sees times in the organization's."""
+    if not user.time_zone:
+        User.objects.filter(pk=user.pk).update(time_zone=organization.time_zone)
+        user.time_zone = organization.time_zone
 
 
 def _set_status(*, organization, by, to, allowed_from, verb, reason=""):
@@ -113,6 +123,7 @@ def invitation_accept(*, invitation, by):
         if Membership.objects.filter(user=by).exists():
             raise TransitionError("You already belong to an organization.")
         membership = Membership.objects.create(organization=locked.organization, user=by, role=Membership.Role.MEMBER)
+        _take_zone(by, locked.organization)
         locked.accepted_at = timezone.now()
         locked.accepted_by = by
         locked.save(update_fields=["accepted_at", "accepted_by"])

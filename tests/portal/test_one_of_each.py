@@ -108,3 +108,34 @@ def test_pages_show_times_in_the_readers_zone(alice, client, db):
 def test_staff_role_never_student(db):
     staff = StaffFactory()
     assert staff.role == User.Role.STAFF and not staff.is_student
+
+
+def test_a_person_chooses_their_zone_and_a_bad_one_is_refused(client, carol, db):
+    client.force_login(carol)
+    bad = client.post("/profile/time-zone/", {"time_zone": "Mars/Olympus_Mons"})
+    assert bad.status_code == 400 and "Select a valid choice" in bad.content.decode()
+    assert client.post("/profile/time-zone/", {"time_zone": "America/Chicago"}).status_code == 302
+    carol.refresh_from_db()
+    assert carol.time_zone == "America/Chicago"
+    assert (
+        "CST" in client.get("/profile/time-zone/").content.decode()
+        or "CDT" in client.get("/profile/time-zone/").content.decode()
+    )
+
+
+def test_a_new_organizations_zone_becomes_its_owners(client, db):
+    from portal.organizations.services import organization_create
+    from tests.factories import EmployerFactory
+
+    owner = EmployerFactory(email="olga@new.example", organization=False)
+    organization = organization_create(
+        by=owner,
+        name="New Co",
+        website="https://new.example",
+        size="small",
+        industry="Retail",
+        state="CA",
+        time_zone="America/Los_Angeles",
+    )
+    owner.refresh_from_db()
+    assert organization.time_zone == owner.time_zone == "America/Los_Angeles"
