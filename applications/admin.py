@@ -175,3 +175,7 @@ class ReviewRequestAdmin(admin.ModelAdmin):
             application_review_answer(review=obj, by=request.user, comments=form.cleaned_data["comments"])
         except TransitionError as exc:
             self.message_user(request, str(exc), messages.ERROR)
+
+
+# Engagements register their own admin; imported last, as it reuses ``_csv_cell`` above.
+from .engagements import admin as engagements_admin  # noqa: E402, F401

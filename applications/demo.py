@@ -15,6 +15,7 @@ from portal.demo import demo_user, seed_profile
 from portal.models import User, WorkEligibility
 from portal.services import eligibility_declare
 
+from .engagements import demo as engagements_demo
 from .models import Answer, Application, ApplicationEvent, Assessment
 
 S = Application.Status
@@ -125,7 +126,13 @@ def seed(out):
         _eligible(applicant)
         if target is not None:
             _application(applicant, target, state, rating=rating)
+    employer = User.objects.filter(email="employer@demo.test").first()
+    accepted = {}
+    if employer is not None:
+        for state, project in engagements_demo.projects(employer).items():
+            accepted[state] = _application(student, project, S.ACCEPTED)
     out.write(
         f"  applications: {Application.objects.count()} (the demo student's in every state; "
         f"applicants to “{APPLICANTS_PROJECT}” for employer@demo.test)"
     )
+    engagements_demo.seed(student, accepted, out)

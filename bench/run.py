@@ -5,8 +5,10 @@ published projects across 500 organizations and 100,000 students. Then gunicorn 
 portal with ``DEBUG=false`` and a load generator in another process (wrk when installed, else
 ``bench/load.py``) measures ``/projects/``, ``/projects/?q=<word>``, one project page, an
 employer's applicants page with 500 applicants, a student's ``/applications/`` (signed in with a
-session made for the bench) and a bare Django view served by the same gunicorn. Only 127.0.0.1 is
-touched; every step has a time limit.
+session made for the bench), an engagement page with its history (8 rounds of work, 5 milestones,
+the events) as its organization reads it, and a bare Django view served by the same gunicorn.
+Before serving, it times the engagement reminder jobs over 100,000 engagements, few of them due.
+Only 127.0.0.1 is touched; every step has a time limit.
 """
 
 import argparse
@@ -148,6 +150,32 @@ def load_with_python(url, connections, duration, cookie=""):
     return json.loads(done.stdout)
 
 
+REMINDER_JOBS = ["engagements_start_due", "kickoff_remind_due", "deadlines_remind_due", "verification_remind_due"]
+
+
+def reminder_scan():
+    """Run each engagement beat job twice, timed: the first run finds the few engagements due,
+    the second finds them reminded already and sends nothing. Delivery is the worker's job, so
+    the emails are written to the outbox and not handed to the broker."""
+    from unittest import mock
+
+    from applications.engagements import services
+    from portal.models import OutboundEmail
+    from portal.tasks import send_outbound_email
+
+    results = []
+    with mock.patch.object(send_outbound_email, "delay"):
+        for name in REMINDER_JOBS:
+            runs = []
+            for _ in range(2):
+                emails = OutboundEmail.objects.count()
+                started = time.perf_counter()
+                done = getattr(services, name)()
+                runs.append((time.perf_counter() - started, done, OutboundEmail.objects.count() - emails))
+            results.append((name, runs))
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
@@ -160,6 +188,8 @@ def main():
     parser.add_argument("--word", default="dashboard", help="the search word for /projects/?q=")
     parser.add_argument("--applicants", type=int, default=500, help="applicants to the measured project")
     parser.add_argument("--applications", type=int, default=25, help="applications of the measured student")
+    parser.add_argument("--engagements", type=int, default=100_000, help="engagements the reminder jobs scan")
+    parser.add_argument("--rounds", type=int, default=8, help="rounds of work on the measured engagement page")
     parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument(
         "--redis-url",
@@ -214,6 +244,12 @@ def main():
         from bench.seed import seed_selection
 
         cookies = seed_selection(slug, applicants=args.applicants, applications=args.applications)
+        from bench.seed import seed_engagement_page, seed_engagements
+
+        engagement, cookies["supervisor"] = seed_engagement_page(rounds=args.rounds)
+        engagements = seed_engagements(args.engagements)
+        print(f"  {engagements} engagements; one with {args.rounds} rounds of work ({time.monotonic() - started:.0f}s)")
+        scan = reminder_scan()
         # Bulk inserts send no signals, and the cache may remember an earlier bench database.
         from django.core.cache import cache
 
@@ -252,6 +288,11 @@ def main():
                 cookies["employer"],
             ),
             (f"/applications/ ({args.applications})", "/applications/", cookies["student"]),
+            (
+                f"engagement page ({args.rounds} rounds)",
+                f"/engagements/{engagement.pk}/",
+                cookies["supervisor"],
+            ),
         ]
         for _, path, cookie in targets[1:]:
             request = urllib.request.Request(base + path, headers={"Cookie": cookie} if cookie else {})  # noqa: S310
@@ -292,6 +333,11 @@ def main():
     for label, r in results:
         ratio = r["rps"] / bare["rps"] if bare["rps"] else float("nan")
         print(f"{label:32} {r['rps']:9.1f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f} {r['errors']:7d} {ratio:8.2f}")
+    print()
+    print(f"Reminder jobs over {engagements:,} engagements (first run, then again: each reminder goes once)")
+    print(f"{'job':26} {'1st s':>7} {'done':>5} {'emails':>7} {'2nd s':>7} {'done':>5} {'emails':>7}")
+    for name, ((t1, d1, e1), (t2, d2, e2)) in scan:
+        print(f"{name:26} {t1:7.2f} {d1:5d} {e1:7d} {t2:7.2f} {d2:5d} {e2:7d}")
     search = results[2][1]
     ratio = search["rps"] / bare["rps"] if bare["rps"] else 0
     print()

@@ -258,3 +258,177 @@ def seed_selection(slug, *, applicants=500, applications=25):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {"employer": session_cookie(project.contact), "student": session_cookie(student)}
+
+
+def seed_engagement_page(*, rounds=8, milestones=5):
+    """One engagement with its history filled in, for the page ``/engagements/<id>/`` as its
+    organization reads it: ``rounds`` submissions (each but the last sent back for changes, two
+    files each), ``milestones`` milestones, five kick-off times and an event per step. Returns
+    the engagement and a session cookie for the project's contact."""
+    from applications.models import Engagement, EngagementEvent, KickoffSlot, Milestone, Submission, SubmissionFile
+
+    Status = Engagement.Status
+    now = timezone.now()
+    project = Project.objects.order_by("pk")[1]
+    supervisor = project.contact
+    with transaction.atomic():
+        student = User.objects.create(
+            email="engaged@bench.example", first_name="Eve", last_name="Engaged", role=User.Role.STUDENT
+        )
+        application = Application.objects.create(
+            project=project, student=student, status=Application.Status.ACCEPTED, submitted_at=now, decided_at=now
+        )
+        engagement = Engagement.objects.create(application=application, project=project)
+        kickoff_at = now - timedelta(days=20)
+        slots = KickoffSlot.objects.bulk_create(
+            KickoffSlot(
+                engagement=engagement,
+                starts_at=kickoff_at + timedelta(days=i),
+                minutes=30,
+                video_url="https://meet.example.com/bench",
+                status=KickoffSlot.Status.BOOKED if i == 0 else KickoffSlot.Status.RELEASED,
+                offered_by=supervisor,
+            )
+            for i in range(5)
+        )
+        due_on = timezone.localdate() + timedelta(days=5)
+        Milestone.objects.bulk_create(
+            Milestone(
+                engagement=engagement,
+                title=f"Milestone {i + 1}",
+                due_on=due_on - timedelta(days=3 * (milestones - i)),
+                done_at=now if i % 2 == 0 else None,
+            )
+            for i in range(milestones)
+        )
+        steps = [("", Status.AWAITING_KICKOFF), (Status.AWAITING_KICKOFF, Status.KICKOFF_BOOKED)]
+        steps.append((Status.KICKOFF_BOOKED, Status.IN_PROGRESS))
+        submissions = []
+        for n in range(1, rounds + 1):
+            last = n == rounds
+            submissions.append(
+                Submission(
+                    engagement=engagement,
+                    round=n,
+                    url=f"https://drive.example.com/bench/round-{n}",
+                    note=_text(random.Random(n), TOPICS + VERBS) * 3,
+                    submitted_at=now - timedelta(days=rounds - n, hours=12),
+                    outcome=Submission.Outcome.PENDING if last else Submission.Outcome.CHANGES_REQUESTED,
+                    comment="" if last else _text(random.Random(-n), TOPICS + AUDIENCES) * 2,
+                    answered_at=None if last else now - timedelta(days=rounds - n),
+                    answered_by=None if last else supervisor,
+                )
+            )
+            steps.append((Status.CHANGES_REQUESTED if n > 1 else Status.IN_PROGRESS, Status.WORK_SUBMITTED))
+            if not last:
+                steps.append((Status.WORK_SUBMITTED, Status.CHANGES_REQUESTED))
+        submissions = Submission.objects.bulk_create(submissions)
+        SubmissionFile.objects.bulk_create(
+            SubmissionFile(
+                submission=s,
+                file=f"private/work/bench-{s.round}-{k}.pdf",
+                name=f"round-{s.round}-part-{k}.pdf",
+                size=250_000,
+                content_type="application/pdf",
+            )
+            for s in submissions
+            for k in (1, 2)
+        )
+        EngagementEvent.objects.bulk_create(
+            EngagementEvent(
+                engagement=engagement,
+                from_status=old,
+                to_status=new,
+                by=supervisor if new in (Status.AWAITING_KICKOFF, Status.CHANGES_REQUESTED) else student,
+                at=kickoff_at - timedelta(days=3) + timedelta(hours=10 * i),
+                note=f"Step {i + 1}.",
+            )
+            for i, (old, new) in enumerate(steps)
+        )
+        Engagement.objects.filter(pk=engagement.pk).update(
+            status=Status.WORK_SUBMITTED,
+            kickoff=slots[0],
+            kickoff_at=slots[0].starts_at,
+            due_on=due_on,
+            invite_sequence=1,
+            submitted_at=submissions[-1].submitted_at,
+        )
+    return engagement, session_cookie(supervisor)
+
+
+# The engagements the reminder jobs should find, DUE of each kind, among ``count``.
+DUE = 25
+
+
+def seed_engagements(count=100_000, *, due_each=DUE):
+    """``count`` engagements of the seeded students (student i on project i, cycling), in every
+    state, of which ``due_each`` per kind are due for a job: a kick-off that has started, a kick-off
+    within 24 hours, a due date in 3 days, in 1 day, passed, and work unanswered for 4 and for
+    8 days. Returns the number of engagements made."""
+    from applications.models import Engagement, Submission
+
+    Status = Engagement.Status
+    now = timezone.now()
+    today = timezone.localdate()
+    students = list(
+        User.objects.filter(email__startswith="student", email__endswith="@bench.example")
+        .order_by("pk")
+        .values_list("pk", flat=True)[:count]
+    )
+    projects = list(Project.objects.order_by("pk").values_list("pk", flat=True))
+    due = [
+        {"status": Status.KICKOFF_BOOKED, "kickoff_at": now - timedelta(hours=1)},
+        {"status": Status.KICKOFF_BOOKED, "kickoff_at": now + timedelta(hours=12)},
+        {"status": Status.IN_PROGRESS, "due_on": today + timedelta(days=3)},
+        {"status": Status.IN_PROGRESS, "due_on": today + timedelta(days=1)},
+        {"status": Status.IN_PROGRESS, "due_on": today - timedelta(days=2)},
+        {"status": Status.WORK_SUBMITTED, "submitted_at": now - timedelta(days=4)},
+        {"status": Status.WORK_SUBMITTED, "submitted_at": now - timedelta(days=8)},
+    ]
+
+    def quiet(i):
+        """Not due for anything: most engagements, whatever their state."""
+        kind = i % 6
+        if kind == 0:
+            return {"status": Status.AWAITING_KICKOFF}
+        if kind == 1:
+            return {"status": Status.KICKOFF_BOOKED, "kickoff_at": now + timedelta(days=3 + i % 10)}
+        if kind == 2:
+            return {"status": Status.IN_PROGRESS, "due_on": today + timedelta(days=5 + i % 25)}
+        if kind == 3:
+            return {"status": Status.WORK_SUBMITTED, "submitted_at": now - timedelta(hours=1 + i % 40)}
+        if kind == 4:
+            return {"status": Status.COMPLETED, "due_on": today - timedelta(days=1 + i % 90), "completed_at": now}
+        return {"status": Status.CANCELLED, "cancelled_at": now, "cancel_reason": Engagement.CancelReason.OTHER}
+
+    made = 0
+    with transaction.atomic():
+        for start in range(0, len(students), BATCH):
+            chunk = range(start, min(start + BATCH, len(students)))
+            applications = Application.objects.bulk_create(
+                Application(
+                    project_id=projects[i % len(projects)],
+                    student_id=students[i],
+                    status=Application.Status.ACCEPTED,
+                    submitted_at=now,
+                    decided_at=now,
+                )
+                for i in chunk
+            )
+            engagements = Engagement.objects.bulk_create(
+                Engagement(
+                    application=a,
+                    project_id=a.project_id,
+                    **(due[i // due_each] if i < due_each * len(due) else quiet(i)),
+                )
+                for i, a in zip(chunk, applications, strict=True)
+            )
+            Submission.objects.bulk_create(
+                Submission(engagement=e, round=1, url="https://drive.example.com/w", submitted_at=e.submitted_at)
+                for e in engagements
+                if e.status == Status.WORK_SUBMITTED
+            )
+            made += len(engagements)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return made

@@ -42,3 +42,40 @@ def test_seed_demo_has_applications_in_every_state_and_runs_twice(settings):
     assert {S.SUBMITTED, S.SHORTLISTED, S.OFFERED, S.NOT_SELECTED} <= set(
         employer_sees.values_list("status", flat=True)
     )
+
+
+def test_seed_demo_has_engagements_in_every_state_once_and_their_pages_open(settings, client):
+    from applications.models import Engagement, KickoffSlot, Submission
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    first = {
+        "engagements": Engagement.objects.count(),
+        "slots": KickoffSlot.objects.count(),
+        "submissions": Submission.objects.count(),
+        "applications": Application.objects.count(),
+    }
+    call_command("seed_demo", stdout=io.StringIO())
+    assert {
+        "engagements": Engagement.objects.count(),
+        "slots": KickoffSlot.objects.count(),
+        "submissions": Submission.objects.count(),
+        "applications": Application.objects.count(),
+    } == first
+    student = User.objects.get(email="student@demo.test")
+    employer = User.objects.get(email="employer@demo.test")
+    theirs = Engagement.objects.visible_to(employer).filter(application__student=student)
+    assert set(theirs.values_list("status", flat=True)) == set(Engagement.Status)
+    # Every accepted application has its engagement, as accepting an offer creates one.
+    assert not Application.objects.filter(status=S.ACCEPTED, engagement__isnull=True).exists()
+    waiting = theirs.get(status=Engagement.Status.AWAITING_KICKOFF)
+    assert waiting.slots.filter(status=KickoffSlot.Status.OFFERED).count() == 3
+    assert theirs.get(status=Engagement.Status.COMPLETED).submissions.count() == 2
+    for reader in (student, employer):
+        client.force_login(reader)
+        for engagement in theirs:
+            page = client.get(engagement.get_absolute_url())
+            assert page.status_code == 200 and engagement.project.title in page.content.decode()
+    client.force_login(student)
+    booked = theirs.get(status=Engagement.Status.KICKOFF_BOOKED)
+    assert client.get(f"{booked.get_absolute_url()}kickoff.ics").status_code == 200
