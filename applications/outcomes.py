@@ -1,0 +1,502 @@
+"""Outcomes for the career center: the funnel, rates, times and earnings, all from aggregate SQL.
+
+Every figure comes from a fixed number of aggregate queries (one per table); Python only shapes
+the handful of grouped rows that come back. The rule of small cells lives here too: a figure that
+counts fewer than five students is shown as "fewer than 5", on screen and in exports.
+
+What each funnel step means is decided in ONE function per step, below ("The steps"), so that the
+engagements and payouts that come later change one place:
+
+- ``completed_q``: today an accepted offer (the furthest the portal records); with engagements, an
+  engagement verified complete (``completed``/``paid``) with ``completed_at`` in the range.
+- ``paid_q`` and ``earnings_field``: today an accepted offer of a student whose payroll sign-up is
+  certified, earning the project's fee; with payouts, a payout marked paid, dated by ``paid_at``
+  (so a payout paid after June 30 counts in the next academic year), earning its amount.
+- ``on_time_delivery`` and ``competency_ratings``: no data exists before engagements and feedback.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Case,
+    CharField,
+    Count,
+    F,
+    FilteredRelation,
+    FloatField,
+    Func,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from opportunities.models import Project
+from portal.models import StudentProfile, User, WorkEligibility
+
+from .models import Application, ApplicationEvent
+
+SMALL_CELL = 5
+SUPPRESSED = "fewer than 5"
+
+Status = Application.Status
+Basis = WorkEligibility.Basis
+
+# Shown on the page while the steps are stand-ins; empty it when engagements and payouts land.
+PROXY_NOTE = (
+    "Engagements and payouts are not recorded yet, so for now “completed” counts accepted offers, "
+    "“paid” counts accepted offers of students whose payroll sign-up is certified, and earnings are "
+    "the fees of those projects."
+)
+
+
+# The steps -------------------------------------------------------------------------------------
+# Each takes the range as aware datetimes [start, end) (or None for "any time") and a prefix, the
+# path from the queried model to the application ("" from Application, "user__applications__"
+# from StudentProfile).
+
+
+def _dated(prefix, field_name, start, end):
+    q = Q()
+    if start is not None:
+        q &= Q(**{f"{prefix}{field_name}__gte": start})
+    if end is not None:
+        q &= Q(**{f"{prefix}{field_name}__lt": end})
+    return q
+
+
+def applied_q(start, end, prefix=""):
+    """Applications submitted (drafts never count), dated by submission."""
+    return Q(**{f"{prefix}submitted_at__isnull": False}) & _dated(prefix, "submitted_at", start, end)
+
+
+def selected_q(start, end, prefix=""):
+    """Applications the employer selected (an offer was made, whatever the student answered)."""
+    return Q(**{f"{prefix}offered_at__isnull": False}) & _dated(prefix, "offered_at", start, end)
+
+
+def completed_q(start, end, prefix=""):
+    """Applications whose work is complete. SWITCH when engagements land to:
+    ``Q(engagement__status__in=[COMPLETED, PAID]) & _dated(prefix, "engagement__completed_at", ...)``."""
+    return Q(**{f"{prefix}status": Status.ACCEPTED}) & _dated(prefix, "decided_at", start, end)
+
+
+def paid_q(start, end, prefix=""):
+    """Applications whose student was paid. SWITCH when payouts land to:
+    ``Q(engagement__payouts__status=PAID) & _dated(prefix, "engagement__payouts__paid_at", ...)``."""
+    return completed_q(start, end, prefix) & Q(**{f"{prefix}student__contractor_record__certified_at__isnull": False})
+
+
+def earnings_field(prefix=""):
+    """What a paid application earned. SWITCH when payouts land to ``engagement__payouts__amount``."""
+    return f"{prefix}project__fee"
+
+
+def on_time_delivery(applications):
+    """Share of completed work delivered by its due date, as (on time, delivered). Nothing records
+    due dates or deliveries before engagements: None. SWITCH when engagements land to an aggregate
+    of ``engagement__submitted_at <= engagement__due_on`` over completed engagements."""
+    return None
+
+
+def competency_ratings(applications):
+    """Median supervisor rating per competency, as [(competency, median, students)]. No feedback is
+    recorded before engagements: an empty list. SWITCH when feedback lands."""
+    return []
+
+
+# SQL helpers -----------------------------------------------------------------------------------
+
+
+class Median(Aggregate):
+    """The median, computed by the database: PostgreSQL's percentile_cont; on SQLite (a laptop,
+    the tests) an aggregate function registered on the connection by ``prepare_connection``."""
+
+    function = "MEDIAN"
+    name = "Median"
+    output_field = FloatField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="PERCENTILE_CONT",
+            template="%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)",
+            **extra,
+        )
+
+
+class _SqliteMedian:
+    def __init__(self):
+        self.values = []
+
+    def step(self, value):
+        if value is not None:
+            self.values.append(float(value))
+
+    def finalize(self):
+        if not self.values:
+            return None
+        values = sorted(self.values)
+        middle = len(values) // 2
+        return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+
+
+def prepare_connection():
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        connection.connection.create_aggregate("MEDIAN", 1, _SqliteMedian)
+
+
+class DaysBetween(Func):
+    """Days (with fractions) from ``start`` to ``end``, two datetimes."""
+
+    output_field = FloatField()
+
+    def __init__(self, end, start):
+        super().__init__(end, start)
+
+    def as_sql(self, compiler, connection, **extra):
+        end, end_params = compiler.compile(self.source_expressions[0])
+        start, start_params = compiler.compile(self.source_expressions[1])
+        return f"(EXTRACT(EPOCH FROM ({end} - {start})) / 86400.0)", [*end_params, *start_params]
+
+    def as_sqlite(self, compiler, connection, **extra):
+        end, end_params = compiler.compile(self.source_expressions[0])
+        start, start_params = compiler.compile(self.source_expressions[1])
+        return f"(julianday({end}) - julianday({start}))", [*end_params, *start_params]
+
+
+def median_of(queryset, column):
+    """The median of one column of an (already aggregated) queryset, in one query."""
+    sql, params = queryset.values(column).query.sql_with_params()
+    if connection.vendor == "postgresql":
+        outer = f"SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY t.{column}), COUNT(*) FROM ({sql}) t"  # noqa: S608
+    else:
+        outer = f"SELECT MEDIAN(t.{column}), COUNT(*) FROM ({sql}) t"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(outer, params)
+        return cursor.fetchone()
+
+
+# Filters ---------------------------------------------------------------------------------------
+
+
+class EligibilityGroup:
+    CITIZEN_OR_RESIDENT = "citizen_resident"
+    F1_J1 = "f1_j1"
+    OTHER = "other_authorization"
+    ITIN = "itin"
+    NONE = "not_declared"
+
+    choices = [
+        (CITIZEN_OR_RESIDENT, "Citizen or resident"),
+        (F1_J1, "F-1/J-1"),
+        (OTHER, "Other authorization"),
+        (ITIN, "ITIN"),
+        (NONE, "Not declared or not authorized"),
+    ]
+    labels = dict(choices)
+
+
+def academic_year(today=None):
+    """July 1 to June 30 of the academic year that holds ``today``."""
+    today = today or timezone.localdate()
+    first = today.year if today.month >= 7 else today.year - 1
+    return date(first, 7, 1), date(first + 1, 6, 30)
+
+
+@dataclass
+class Filters:
+    start: date
+    end: date
+    program: object = None  # a Program
+    school: str = ""
+    class_year: int | None = None
+    status: str = ""
+    eligibility_group: str = ""
+    size: str = ""
+    industry: str = ""
+
+    @classmethod
+    def default(cls):
+        start, end = academic_year()
+        return cls(start=start, end=end)
+
+    @property
+    def window(self):
+        """The range as aware datetimes, [start, end + 1 day)."""
+        zone = timezone.get_current_timezone()
+        start = timezone.make_aware(datetime.combine(self.start, time.min), zone)
+        end = timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min), zone)
+        return start, end
+
+
+def _eligibility_group():
+    basis = "current_eligibility__basis"
+    return Case(
+        When(
+            Q(**{f"{basis}__in": [Basis.CITIZEN, Basis.PERMANENT_RESIDENT]}),
+            then=Value(EligibilityGroup.CITIZEN_OR_RESIDENT),
+        ),
+        When(Q(**{f"{basis}__in": sorted(WorkEligibility.STUDENT_VISA_BASES)}), then=Value(EligibilityGroup.F1_J1)),
+        When(Q(**{basis: Basis.EAD}), then=Value(EligibilityGroup.OTHER)),
+        When(Q(**{basis: Basis.ITIN}), then=Value(EligibilityGroup.ITIN)),
+        default=Value(EligibilityGroup.NONE),
+        output_field=CharField(),
+    )
+
+
+# Eligible today: the current declaration is attested or verified, on any basis but "none".
+ELIGIBLE = Q(
+    current_eligibility__status__in=[WorkEligibility.Status.ATTESTED, WorkEligibility.Status.VERIFIED],
+    current_eligibility__basis__in=[b for b in Basis.values if b != Basis.NONE],
+)
+
+
+def profiles(filters):
+    """The students counted: every active student's profile that matches the student filters,
+    with their current eligibility declaration joined (at most one per student)."""
+    queryset = StudentProfile.objects.filter(user__role=User.Role.STUDENT, user__is_active=True).annotate(
+        current_eligibility=FilteredRelation(
+            "user__eligibility_records", condition=Q(user__eligibility_records__is_current=True)
+        ),
+        eligibility_group=_eligibility_group(),
+    )
+    through = StudentProfile.programs.through
+    # Subqueries, not joins: a join would repeat a student in two matching programs and double sums.
+    if filters.program is not None:
+        queryset = queryset.filter(pk__in=through.objects.filter(program=filters.program).values("studentprofile_id"))
+    if filters.school:
+        queryset = queryset.filter(
+            pk__in=through.objects.filter(program__school=filters.school).values("studentprofile_id")
+        )
+    if filters.class_year:
+        queryset = queryset.filter(graduation_year=filters.class_year)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.eligibility_group:
+        queryset = queryset.filter(eligibility_group=filters.eligibility_group)
+    return queryset
+
+
+def _organization_q(filters, prefix=""):
+    q = Q()
+    if filters.size:
+        q &= Q(**{f"{prefix}project__organization__size": filters.size})
+    if filters.industry:
+        q &= Q(**{f"{prefix}project__organization__industry": filters.industry})
+    return q
+
+
+def applications(filters):
+    """Submitted applications of the counted students to organizations that match the filters."""
+    return Application.objects.filter(
+        _organization_q(filters),
+        submitted_at__isnull=False,
+        student__student_profile__in=profiles(filters).values("pk"),
+    )
+
+
+# Figures ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One figure, with the number of students behind it: under five, it is not shown."""
+
+    value: object
+    students: int
+    kind: str = "count"  # count, rate, days, money
+
+    @property
+    def suppressed(self):
+        return self.students < SMALL_CELL
+
+    @property
+    def display(self):
+        if self.kind == "blank":
+            return ""
+        if self.kind == "missing":
+            return "not recorded yet"
+        if self.suppressed:
+            return SUPPRESSED
+        if self.value is None:
+            return "no data"
+        if self.kind == "rate":
+            return f"{self.value:.0%}"
+        if self.kind == "days":
+            return f"{self.value:.1f} days"
+        if self.kind == "money":
+            return f"${self.value:,.2f}"
+        return f"{self.value:,}"
+
+    @property
+    def bar_value(self):
+        return 0 if self.suppressed or self.value is None else float(self.value)
+
+
+# A cell that counts nobody in particular: the first step's rate, a figure nothing records yet.
+BLANK = Cell(None, 10**9, "blank")
+NOT_RECORDED = Cell(None, 10**9, "missing")
+
+
+def count_cell(n):
+    return Cell(n or 0, n or 0)
+
+
+def rate_cell(numerator, denominator):
+    """A rate hides when either count is under five (a rate of 1 in 40 still points at one)."""
+    numerator, denominator = numerator or 0, denominator or 0
+    value = numerator / denominator if denominator else None
+    return Cell(value, min(numerator, denominator), "rate")
+
+
+STEPS = [
+    ("profiles", "Students with a profile"),
+    ("eligible", "Eligible to work"),
+    ("applied", "Applied"),
+    ("selected", "Selected"),
+    ("completed", "Completed"),
+    ("paid", "Paid"),
+]
+
+
+def _funnel_aggregates(filters):
+    start, end = filters.window
+    a = "user__applications__"
+    scope = Q(**{f"{a}submitted_at__isnull": False}) & _organization_q(filters, a)
+    return {
+        "profiles": Count("pk", distinct=True),
+        "eligible": Count("pk", distinct=True, filter=ELIGIBLE),
+        "applied": Count("pk", distinct=True, filter=scope & applied_q(start, end, a)),
+        "selected": Count("pk", distinct=True, filter=scope & selected_q(start, end, a)),
+        "completed": Count("pk", distinct=True, filter=scope & completed_q(start, end, a)),
+        "paid": Count("pk", distinct=True, filter=scope & paid_q(start, end, a)),
+        "earned": Sum(earnings_field(a), filter=scope & paid_q(start, end, a)),
+    }
+
+
+def _funnel_row(label, row):
+    cells = {}
+    previous = None
+    for key, _ in STEPS:
+        cells[key] = count_cell(row[key])
+        if previous is not None:
+            cells[f"{key}_rate"] = rate_cell(row[key], row[previous])
+        previous = key
+    cells["earned"] = Cell(row["earned"] or 0, row["paid"] or 0, "money")
+    return {"label": label, "cells": cells}
+
+
+def funnel(filters):
+    """The whole funnel: one query."""
+    row = profiles(filters).aggregate(**_funnel_aggregates(filters))
+    return _funnel_row("All students", row)
+
+
+def _yes_no(value):
+    return {True: "Yes", False: "No"}.get(value, "Not said")
+
+
+BREAKDOWNS = {
+    # key: (title, grouping fields, label of a grouped row)
+    "program": (
+        "By program",
+        ["programs__pk", "programs__name", "programs__level"],
+        lambda r: f"{r['programs__name']} ({r['programs__level']})" if r["programs__pk"] else "No program chosen",
+    ),
+    "class_year": (
+        "By class year",
+        ["graduation_year"],
+        lambda r: f"Class of {r['graduation_year']}" if r["graduation_year"] else "No graduation term",
+    ),
+    "first_generation": ("First-generation students", ["first_generation"], lambda r: _yes_no(r["first_generation"])),
+    "pell": ("Pell Grant eligibility", ["pell_eligible"], lambda r: _yes_no(r["pell_eligible"])),
+    "eligibility_group": (
+        "By work-eligibility group",
+        ["eligibility_group"],
+        lambda r: EligibilityGroup.labels[r["eligibility_group"]],
+    ),
+}
+
+
+def breakdown(filters, key):
+    """The funnel split by one dimension: one grouped query. A student in two programs counts in
+    each of them."""
+    _, fields, label = BREAKDOWNS[key]
+    rows = profiles(filters).values(*fields).annotate(**_funnel_aggregates(filters)).order_by(*fields)
+    return [_funnel_row(label(row), row) for row in rows]
+
+
+def rates(filters):
+    """Rates and times over the applications submitted in the range (a cohort): one query for the
+    applications, one for the time to first selection, one for the median earnings."""
+    start, end = filters.window
+    cohort = applications(filters).filter(applied_q(start, end))
+    first_decision = (
+        ApplicationEvent.objects.filter(
+            application=OuterRef("pk"),
+            to_status__in=[Status.SHORTLISTED, Status.OFFERED, Status.NOT_SELECTED],
+            by__isnull=False,
+        )
+        .exclude(by=OuterRef("student"))
+        .order_by("at")
+        .values("at")[:1]
+    )
+    decided = Q(first_decision_at__isnull=False)
+    row = cohort.annotate(first_decision_at=Subquery(first_decision)).aggregate(
+        applied=Count("pk"),
+        applied_students=Count("student", distinct=True),
+        selected=Count("pk", filter=selected_q(None, None)),
+        selected_students=Count("student", distinct=True, filter=selected_q(None, None)),
+        completed=Count("pk", filter=completed_q(None, None)),
+        completed_students=Count("student", distinct=True, filter=completed_q(None, None)),
+        response_days=Median(DaysBetween(F("first_decision_at"), F("submitted_at")), filter=decided),
+        response_students=Count("student", distinct=True, filter=decided),
+    )
+    first_selection = (
+        applications(filters)
+        .filter(project=OuterRef("pk"), offered_at__isnull=False)
+        .order_by()
+        .values("project")
+        .annotate(first=Min("offered_at"))
+        .values("first")
+    )
+    projects = (
+        Project.objects.filter(published_at__isnull=False)
+        .annotate(first_selection_at=Subquery(first_selection))
+        .filter(first_selection_at__gte=start, first_selection_at__lt=end)
+        .aggregate(days=Median(DaysBetween(F("first_selection_at"), F("published_at"))), projects=Count("pk"))
+    )
+    per_student = (
+        applications(filters)
+        .filter(paid_q(start, end))
+        .order_by()
+        .values("student")
+        .annotate(total=Sum(earnings_field()))
+    )
+    median_earned, earners = median_of(per_student, "total")
+    on_time = on_time_delivery(cohort)
+    return {
+        "selection_rate": application_rate(row["selected"], row["applied"], students=row["selected_students"]),
+        "completion_rate": application_rate(row["completed"], row["selected"], students=row["completed_students"]),
+        "response_days": Cell(row["response_days"], row["response_students"], "days"),
+        "selection_days": Cell(projects["days"], projects["projects"], "days"),
+        "on_time": None if on_time is None else rate_cell(*on_time),
+        "median_earned": Cell(median_earned, earners or 0, "money"),
+        "counts": row,
+    }
+
+
+def application_rate(numerator, denominator, *, students):
+    """A rate over applications, hidden when fewer than five students are behind its numerator
+    (the denominator's students are at least as many)."""
+    return Cell(numerator / denominator if denominator else None, students, "rate")
