@@ -124,13 +124,12 @@ class Median(Aggregate):
     output_field = FloatField()
 
     def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler,
-            connection,
-            function="PERCENTILE_CONT",
-            template="%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)",
-            **extra,
-        )
+        # Set on a copy, not passed as arguments: Aggregate.as_sql passes its own template when
+        # there is a FILTER clause.
+        clone = self.copy()
+        clone.function = "PERCENTILE_CONT"
+        clone.template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+        return clone.as_sql(compiler, connection, **extra)
 
 
 class _SqliteMedian:
