@@ -16,6 +16,7 @@ from portal.models import User, WorkEligibility
 from portal.services import eligibility_declare
 
 from .models import Answer, Application, ApplicationEvent, Assessment
+from .outcomes_demo import seed as seed_outcomes
 
 S = Application.Status
 
@@ -129,3 +130,4 @@ def seed(out):
         f"  applications: {Application.objects.count()} (the demo student's in every state; "
         f"applicants to “{APPLICANTS_PROJECT}” for employer@demo.test)"
     )
+    seed_outcomes(out)

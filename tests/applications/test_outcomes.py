@@ -362,3 +362,20 @@ def test_career_center_group_holds_program_permissions(sid):
     assert {"view_program", "add_program", "change_program", "delete_program"} <= set(
         group.permissions.values_list("codename", flat=True)
     )
+
+
+def test_seed_demo_gives_every_chart_groups_of_five(settings, client, sid):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+    outcomes.prepare_connection()
+    filters = outcomes.Filters.default()
+    overall = values(outcomes.funnel(filters))
+    assert overall["applied"] >= 48 and overall["selected"] >= 5 and overall["paid"] >= 5
+    for key in ("program", "class_year", "first_generation", "pell", "eligibility_group"):
+        shown = [r for r in outcomes.breakdown(filters, key) if not r["cells"]["applied"].suppressed]
+        assert len(shown) >= 2, key
+    programs = [r for r in outcomes.breakdown(filters, "program") if r["label"] != "No program chosen"]
+    assert len(programs) == Program.objects.count() and all(r["cells"]["profiles"].value >= 5 for r in programs)
