@@ -140,6 +140,8 @@ def seed(out):
             WorkEligibility.objects.create(
                 student=student, basis=WorkEligibility.Basis.CITIZEN, status=WorkEligibility.Status.ATTESTED
             )
+        if i % 8 == 7:
+            continue  # no work authorization declared: the gate stops them before they apply
         for k, state in enumerate(OUTCOMES[i % len(OUTCOMES)]):
             _application(student, projects[(i + 5 * k) % len(projects)], state, _day(start, i + k))
         if S.ACCEPTED in OUTCOMES[i % len(OUTCOMES)] and i % 5:
