@@ -373,7 +373,7 @@ def test_seed_demo_gives_every_chart_groups_of_five(settings, client, sid):
     outcomes.prepare_connection()
     filters = outcomes.Filters.default()
     overall = values(outcomes.funnel(filters))
-    assert overall["applied"] >= 48 and overall["selected"] >= 5 and overall["paid"] >= 5
+    assert overall["applied"] >= 40 and overall["selected"] >= 5 and overall["paid"] >= 5
     for key in ("program", "class_year", "first_generation", "pell", "eligibility_group"):
         shown = [r for r in outcomes.breakdown(filters, key) if not r["cells"]["applied"].suppressed]
         assert len(shown) >= 2, key
