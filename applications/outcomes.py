@@ -17,6 +17,7 @@ engagements and payouts that come later change one place:
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import (
@@ -28,6 +29,8 @@ from django.db.models import (
     FilteredRelation,
     FloatField,
     Func,
+    IntegerField,
+    Max,
     Min,
     OuterRef,
     Q,
@@ -39,7 +42,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from opportunities.models import Project
-from portal.models import StudentProfile, User, WorkEligibility
+from portal.models import Program, StudentProfile, User, WorkEligibility
 
 from .models import Application, ApplicationEvent
 
@@ -368,19 +371,99 @@ STEPS = [
 ]
 
 
-def _funnel_aggregates(filters):
+FLAGS = ["eligible", "applied", "selected", "completed", "paid"]
+
+
+# The student fields the funnel is split by (besides programs, a many-to-many).
+STUDENT_DIMENSIONS = {
+    "class_year": "graduation_year",
+    "first_generation": "first_generation",
+    "pell": "pell_eligible",
+    "eligibility_group": "eligibility_group",
+}
+
+
+def _student_rows(filters):
+    """One row per student: the fields the funnel is split by, 1 or 0 for each step the student
+    reached, and what the student earned."""
     start, end = filters.window
     a = "user__applications__"
     scope = Q(**{f"{a}submitted_at__isnull": False}) & _organization_q(filters, a)
-    return {
-        "profiles": Count("pk", distinct=True),
-        "eligible": Count("pk", distinct=True, filter=ELIGIBLE),
-        "applied": Count("pk", distinct=True, filter=scope & applied_q(start, end, a)),
-        "selected": Count("pk", distinct=True, filter=scope & selected_q(start, end, a)),
-        "completed": Count("pk", distinct=True, filter=scope & completed_q(start, end, a)),
-        "paid": Count("pk", distinct=True, filter=scope & paid_q(start, end, a)),
-        "earned": Sum(earnings_field(a), filter=scope & paid_q(start, end, a)),
+
+    def reached(condition):
+        return Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
+
+    return (
+        profiles(filters)
+        .values("pk", *STUDENT_DIMENSIONS.values())
+        .annotate(
+            eligible=reached(ELIGIBLE),
+            applied=reached(scope & applied_q(start, end, a)),
+            selected=reached(scope & selected_q(start, end, a)),
+            completed=reached(scope & completed_q(start, end, a)),
+            paid=reached(scope & paid_q(start, end, a)),
+            earned=Sum(earnings_field(a), filter=scope & paid_q(start, end, a)),
+        )
+        .order_by()
+    )
+
+
+def funnel_tables(filters):
+    """The funnel for everyone and split every way, in ONE query: the per-student rows are built
+    once (a CTE) and summed by each dimension (UNION ALL). Summing 1/0 flags per student beats
+    COUNT(DISTINCT ...) per step, which sorts the joined rows once per step and per split.
+    Returns {"all": row, "program": [rows], "class_year": [rows], ...}."""
+    inner, params = _student_rows(filters).query.sql_with_params()
+    qn = connection.ops.quote_name
+    through = StudentProfile.programs.through._meta.db_table
+    program = Program._meta.db_table
+    sums = ", ".join(["COUNT(*)", *(f"SUM(t.{qn(name)})" for name in [*FLAGS, "earned"])])
+    # Typed NULLs: PostgreSQL matches the types of a UNION's columns branch by branch.
+    keys = {
+        "graduation_year": "INTEGER",
+        "first_generation": "BOOLEAN",
+        "pell_eligible": "BOOLEAN",
+        "eligibility_group": "VARCHAR(32)",
+        "program_id": "BIGINT",
+        "program_name": "VARCHAR(200)",
+        "program_level": "VARCHAR(16)",
     }
+
+    # Only the code's own names and columns go into the SQL; every value is a parameter of inner.
+    def branch(name, values, source="t", group=""):
+        columns = ", ".join(values.get(key, f"CAST(NULL AS {kind})") for key, kind in keys.items())
+        grouped = f" GROUP BY {group}" if group else ""
+        return f"SELECT '{name}', {columns}, {sums} FROM {source}{grouped}"  # noqa: S608
+
+    branches = [branch("all", {})]
+    for name, column in STUDENT_DIMENSIONS.items():
+        branches.append(branch(name, {column: f"t.{qn(column)}"}, group=f"t.{qn(column)}"))
+    branches.append(
+        branch(
+            "program",
+            {"program_id": "pr.id", "program_name": "pr.name", "program_level": "pr.level"},
+            source=f"t LEFT JOIN {qn(through)} pp ON pp.studentprofile_id = t.{qn('pk')} "
+            f"LEFT JOIN {qn(program)} pr ON pr.id = pp.program_id",
+            group="pr.id, pr.name, pr.level",
+        )
+    )
+    query = f"WITH t AS ({inner}) " + " UNION ALL ".join(branches)
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        rows = cursor.fetchall()
+    names = ["dimension", *keys, "profiles", *FLAGS, "earned"]
+    tables = {"all": None, **{name: [] for name in BREAKDOWNS}}
+    for values in rows:
+        row = dict(zip(names, values, strict=True))
+        # SQLite hands back floats for sums of decimals (and 0/1 for booleans); money stays exact.
+        row["earned"] = Decimal(str(row["earned"] or 0)).quantize(Decimal("0.01"))
+        if row["dimension"] == "all":
+            tables["all"] = row
+        else:
+            tables[row["dimension"]].append(row)
+    for name, (_, order, _) in BREAKDOWNS.items():
+        tables[name].sort(key=order)
+    return tables
 
 
 def _funnel_row(label, row):
@@ -395,44 +478,55 @@ def _funnel_row(label, row):
     return {"label": label, "cells": cells}
 
 
-def funnel(filters):
-    """The whole funnel: one query."""
-    row = profiles(filters).aggregate(**_funnel_aggregates(filters))
-    return _funnel_row("All students", row)
-
-
 def _yes_no(value):
     return {True: "Yes", False: "No"}.get(value, "Not said")
 
 
+def _yes_no_order(value):
+    return {True: 0, False: 1}.get(value, 2)
+
+
 BREAKDOWNS = {
-    # key: (title, grouping fields, label of a grouped row)
+    # key: (title, sort key of a row, label of a row)
     "program": (
         "By program",
-        ["programs__pk", "programs__name", "programs__level"],
-        lambda r: f"{r['programs__name']} ({r['programs__level']})" if r["programs__pk"] else "No program chosen",
+        lambda r: (r["program_id"] is None, r["program_name"] or "", r["program_level"] or ""),
+        lambda r: f"{r['program_name']} ({r['program_level']})" if r["program_id"] else "No program chosen",
     ),
     "class_year": (
         "By class year",
-        ["graduation_year"],
+        lambda r: (r["graduation_year"] is None, r["graduation_year"] or 0),
         lambda r: f"Class of {r['graduation_year']}" if r["graduation_year"] else "No graduation term",
     ),
-    "first_generation": ("First-generation students", ["first_generation"], lambda r: _yes_no(r["first_generation"])),
-    "pell": ("Pell Grant eligibility", ["pell_eligible"], lambda r: _yes_no(r["pell_eligible"])),
+    "first_generation": (
+        "First-generation students",
+        lambda r: _yes_no_order(r["first_generation"]),
+        lambda r: _yes_no(r["first_generation"]),
+    ),
+    "pell": (
+        "Pell Grant eligibility",
+        lambda r: _yes_no_order(r["pell_eligible"]),
+        lambda r: _yes_no(r["pell_eligible"]),
+    ),
     "eligibility_group": (
         "By work-eligibility group",
-        ["eligibility_group"],
+        lambda r: [key for key, _ in EligibilityGroup.choices].index(r["eligibility_group"]),
         lambda r: EligibilityGroup.labels[r["eligibility_group"]],
     ),
 }
 
 
-def breakdown(filters, key):
-    """The funnel split by one dimension: one grouped query. A student in two programs counts in
-    each of them."""
-    _, fields, label = BREAKDOWNS[key]
-    rows = profiles(filters).values(*fields).annotate(**_funnel_aggregates(filters)).order_by(*fields)
-    return [_funnel_row(label(row), row) for row in rows]
+def funnel(filters, tables=None):
+    """The whole funnel, as one row of cells."""
+    tables = tables or funnel_tables(filters)
+    return _funnel_row("All students", tables["all"])
+
+
+def breakdown(filters, key, tables=None):
+    """The funnel split by one dimension. A student in two programs counts in each of them."""
+    tables = tables or funnel_tables(filters)
+    _, _, label = BREAKDOWNS[key]
+    return [_funnel_row(label(row), row) for row in tables[key]]
 
 
 def rates(filters):

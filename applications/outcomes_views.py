@@ -4,6 +4,7 @@ Only the career center group and superusers open it; anyone else signed in gets 
 """
 
 import csv
+from functools import partial
 
 from django import forms
 from django.contrib import admin
@@ -152,20 +153,13 @@ def bar_chart(title, bars):
     }
 
 
-def funnel_table(filters):
-    row = outcomes.funnel(filters)
-    cells = row["cells"]
+def funnel_table(filters, funnel):
+    cells = outcomes.funnel(filters, funnel)["cells"]
     rows = [
-        {
-            "label": label,
-            "cells": {
-                "students": cells[key],
-                "rate": cells.get(f"{key}_rate", BLANK),
-            },
-        }
+        {"label": label, "cells": {"students": cells[key], "rate": cells.get(f"{key}_rate", BLANK)}}
         for key, label in STEPS
     ]
-    table = _table(
+    return _table(
         "funnel",
         "The funnel",
         "Step",
@@ -173,15 +167,16 @@ def funnel_table(filters):
         [("students", "Students"), ("rate", "% of the step before")],
         chart=bar_chart("Students at each step of the funnel", [(label, cells[key]) for key, label in STEPS]),
     )
-    return table, row
 
 
-def breakdown_table(filters, key):
+EQUITY = ("first_generation", "pell", "eligibility_group")
+
+
+def breakdown_table(filters, funnel, key):
     title, _, _ = BREAKDOWNS[key]
-    rows = outcomes.breakdown(filters, key)
-    equity = key in ("first_generation", "pell", "eligibility_group")
+    rows = outcomes.breakdown(filters, key, funnel)
     measure, measure_label = (
-        ("selected_rate", "selected, % of applied") if equity else ("applied", "students who applied")
+        ("selected_rate", "selected, % of applied") if key in EQUITY else ("applied", "students who applied")
     )
     return _table(
         key,
@@ -190,11 +185,12 @@ def breakdown_table(filters, key):
         rows,
         FUNNEL_COLUMNS,
         chart=bar_chart(f"{title}: {measure_label}", [(row["label"], row["cells"][measure]) for row in rows]),
+        note="A student in two programs counts in each." if key == "program" else "",
     )
 
 
-def earnings_table(filters, program_rows=None):
-    rows = program_rows if program_rows is not None else outcomes.breakdown(filters, "program")
+def earnings_table(filters, funnel):
+    rows = outcomes.breakdown(filters, "program", funnel)
     return _table(
         "earnings_by_program",
         "Earnings by program",
@@ -206,8 +202,7 @@ def earnings_table(filters, program_rows=None):
     )
 
 
-def rates_table(filters, funnel_row=None):
-    funnel_row = funnel_row or outcomes.funnel(filters)
+def rates_table(filters, funnel):
     figures = outcomes.rates(filters)
     rows = [
         ("Selection rate (applications selected / submitted)", figures["selection_rate"]),
@@ -215,7 +210,7 @@ def rates_table(filters, funnel_row=None):
         ("Median days from submission to the employer's first decision", figures["response_days"]),
         ("Median days from posting to first selection", figures["selection_days"]),
         ("On-time delivery", figures["on_time"] or NOT_RECORDED),
-        ("Earnings, total", funnel_row["cells"]["earned"]),
+        ("Earnings, total", outcomes.funnel(filters, funnel)["cells"]["earned"]),
         ("Earnings, median per student paid", figures["median_earned"]),
     ]
     return _table(
@@ -227,7 +222,7 @@ def rates_table(filters, funnel_row=None):
     )
 
 
-def ratings_table(filters):
+def ratings_table(filters, funnel):
     ratings = outcomes.competency_ratings(outcomes.applications(filters))
     return _table(
         "ratings",
@@ -239,42 +234,20 @@ def ratings_table(filters):
     )
 
 
-def all_tables(filters):
-    funnel, funnel_row = funnel_table(filters)
-    program_rows = outcomes.breakdown(filters, "program")
-    tables = [funnel]
-    tables.append(
-        _table(
-            "program",
-            BREAKDOWNS["program"][0],
-            "Group",
-            program_rows,
-            FUNNEL_COLUMNS,
-            chart=bar_chart(
-                "By program: students who applied", [(r["label"], r["cells"]["applied"]) for r in program_rows]
-            ),
-            note="A student in two programs counts in each.",
-        )
-    )
-    tables.append(breakdown_table(filters, "class_year"))
-    tables.append(rates_table(filters, funnel_row))
-    tables.append(earnings_table(filters, program_rows))
-    tables.append(ratings_table(filters))
-    equity = [breakdown_table(filters, key) for key in ("first_generation", "pell", "eligibility_group")]
-    return tables, equity
-
-
 EXPORTS = {
-    "funnel": lambda f: funnel_table(f)[0],
-    "program": lambda f: breakdown_table(f, "program"),
-    "class_year": lambda f: breakdown_table(f, "class_year"),
-    "first_generation": lambda f: breakdown_table(f, "first_generation"),
-    "pell": lambda f: breakdown_table(f, "pell"),
-    "eligibility_group": lambda f: breakdown_table(f, "eligibility_group"),
+    "funnel": funnel_table,
+    **{key: partial(breakdown_table, key=key) for key in BREAKDOWNS},
     "rates": rates_table,
     "earnings_by_program": earnings_table,
     "ratings": ratings_table,
 }
+PAGE = ["funnel", "program", "class_year", "rates", "earnings_by_program", "ratings"]
+
+
+def all_tables(filters):
+    """Every table of the page: the funnel's one query feeds all the splits."""
+    funnel = outcomes.funnel_tables(filters)
+    return [EXPORTS[key](filters, funnel) for key in PAGE], [EXPORTS[key](filters, funnel) for key in EQUITY]
 
 
 def _csv_response(filename):
@@ -304,7 +277,7 @@ def dashboard(request):
     if export:
         if export not in EXPORTS:
             raise Http404
-        return table_csv(EXPORTS[export](filters), filters)
+        return table_csv(EXPORTS[export](filters, outcomes.funnel_tables(filters)), filters)
     tables, equity = all_tables(filters)
     query = request.GET.copy()
     query.pop("export", None)
