@@ -21,30 +21,24 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import (
-    Aggregate,
     Case,
     CharField,
-    Count,
-    F,
     FilteredRelation,
     FloatField,
     Func,
     IntegerField,
     Max,
     Min,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
     When,
 )
 from django.utils import timezone
 
-from opportunities.models import Project
 from portal.models import Program, StudentProfile, User, WorkEligibility
 
-from .models import Application, ApplicationEvent
+from .models import Application
 
 SMALL_CELL = 5
 SUPPRESSED = "fewer than 5"
@@ -118,24 +112,9 @@ def competency_ratings(applications):
 # SQL helpers -----------------------------------------------------------------------------------
 
 
-class Median(Aggregate):
-    """The median, computed by the database: PostgreSQL's percentile_cont; on SQLite (a laptop,
-    the tests) an aggregate function registered on the connection by ``prepare_connection``."""
-
-    function = "MEDIAN"
-    name = "Median"
-    output_field = FloatField()
-
-    def as_postgresql(self, compiler, connection, **extra):
-        # Set on a copy, not passed as arguments: Aggregate.as_sql passes its own template when
-        # there is a FILTER clause.
-        clone = self.copy()
-        clone.function = "PERCENTILE_CONT"
-        clone.template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-        return clone.as_sql(compiler, connection, **extra)
-
-
 class _SqliteMedian:
+    """MEDIAN() for SQLite (a laptop, the tests); PostgreSQL has PERCENTILE_CONT."""
+
     def __init__(self):
         self.values = []
 
@@ -174,18 +153,6 @@ class DaysBetween(Func):
         end, end_params = compiler.compile(self.source_expressions[0])
         start, start_params = compiler.compile(self.source_expressions[1])
         return f"(julianday({end}) - julianday({start}))", [*end_params, *start_params]
-
-
-def median_of(queryset, column):
-    """The median of one column of an (already aggregated) queryset, in one query."""
-    sql, params = queryset.values(column).query.sql_with_params()
-    if connection.vendor == "postgresql":
-        outer = f"SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY t.{column}), COUNT(*) FROM ({sql}) t"  # noqa: S608
-    else:
-        outer = f"SELECT MEDIAN(t.{column}), COUNT(*) FROM ({sql}) t"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(outer, params)
-        return cursor.fetchone()
 
 
 # Filters ---------------------------------------------------------------------------------------
@@ -529,63 +496,94 @@ def breakdown(filters, key, tables=None):
     return [_funnel_row(label(row), row) for row in tables[key]]
 
 
+def _median_sql(column):
+    if connection.vendor == "postgresql":
+        return f"PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY {column})"
+    return f"MEDIAN({column})"
+
+
+def _over(queryset, *expressions):
+    """``SELECT expressions FROM (queryset) t``: one query, for figures over grouped rows (the
+    expressions are the code's own SQL over t's columns)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(expressions)} FROM ({sql}) t", params)  # noqa: S608
+        return cursor.fetchone()
+
+
+def _reached(condition):
+    return Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
+
+
 def rates(filters):
-    """Rates and times over the applications submitted in the range (a cohort): one query for the
-    applications, one for the time to first selection, one for the median earnings."""
+    """Rates and times: three queries, each one scan of the filtered applications grouped
+    (per application, per project, per student) and summed around it."""
     start, end = filters.window
-    cohort = applications(filters).filter(applied_q(start, end))
-    first_decision = (
-        ApplicationEvent.objects.filter(
-            application=OuterRef("pk"),
-            to_status__in=[Status.SHORTLISTED, Status.OFFERED, Status.NOT_SELECTED],
-            by__isnull=False,
-        )
-        .exclude(by=OuterRef("student"))
-        .order_by("at")
-        .values("at")[:1]
+    # The cohort: applications submitted in the range. An employer's decision is a shortlist,
+    # an offer or a "not selected" made by a person (the portal's own closing has no one).
+    decision = Q(
+        events__to_status__in=[Status.SHORTLISTED, Status.OFFERED, Status.NOT_SELECTED], events__by__isnull=False
     )
-    decided = Q(first_decision_at__isnull=False)
-    row = cohort.annotate(first_decision_at=Subquery(first_decision)).aggregate(
-        applied=Count("pk"),
-        applied_students=Count("student", distinct=True),
-        selected=Count("pk", filter=selected_q(None, None)),
-        selected_students=Count("student", distinct=True, filter=selected_q(None, None)),
-        completed=Count("pk", filter=completed_q(None, None)),
-        completed_students=Count("student", distinct=True, filter=completed_q(None, None)),
-        response_days=Median(DaysBetween(F("first_decision_at"), F("submitted_at")), filter=decided),
-        response_students=Count("student", distinct=True, filter=decided),
-    )
-    first_selection = (
+    per_application = (
         applications(filters)
-        .filter(project=OuterRef("pk"), offered_at__isnull=False)
+        .filter(applied_q(start, end))
+        .values("pk", "student_id")
+        .annotate(
+            is_selected=_reached(selected_q(None, None)),
+            is_completed=_reached(completed_q(None, None)),
+            decision_days=DaysBetween(Min("events__at", filter=decision), Min("submitted_at")),
+        )
         .order_by()
-        .values("project")
-        .annotate(first=Min("offered_at"))
-        .values("first")
     )
-    projects = (
-        Project.objects.filter(published_at__isnull=False)
-        .annotate(first_selection_at=Subquery(first_selection))
-        .filter(first_selection_at__gte=start, first_selection_at__lt=end)
-        .aggregate(days=Median(DaysBetween(F("first_selection_at"), F("published_at"))), projects=Count("pk"))
+    (
+        applied,
+        applied_students,
+        selected,
+        selected_students,
+        completed,
+        completed_students,
+        response_days,
+        response_students,
+    ) = _over(
+        per_application,
+        "COUNT(*)",
+        "COUNT(DISTINCT t.student_id)",
+        "SUM(t.is_selected)",
+        "COUNT(DISTINCT CASE WHEN t.is_selected = 1 THEN t.student_id END)",
+        "SUM(t.is_completed)",
+        "COUNT(DISTINCT CASE WHEN t.is_completed = 1 THEN t.student_id END)",
+        _median_sql("t.decision_days"),
+        "COUNT(DISTINCT CASE WHEN t.decision_days IS NOT NULL THEN t.student_id END)",
     )
+    # Days from posting to the first selection, for projects whose first selection (of these
+    # students) falls in the range.
+    per_project = (
+        applications(filters)
+        .filter(offered_at__isnull=False, project__published_at__isnull=False)
+        .values("project_id")
+        .annotate(first=Min("offered_at"), days=DaysBetween(Min("offered_at"), Min("project__published_at")))
+        .filter(first__gte=start, first__lt=end)
+        .order_by()
+    )
+    selection_days, selection_projects = _over(per_project, _median_sql("t.days"), "COUNT(*)")
     per_student = (
         applications(filters)
         .filter(paid_q(start, end))
-        .order_by()
-        .values("student")
+        .values("student_id")
         .annotate(total=Sum(earnings_field()))
+        .order_by()
     )
-    median_earned, earners = median_of(per_student, "total")
-    on_time = on_time_delivery(cohort)
+    median_earned, earners = _over(per_student, _median_sql("t.total"), "COUNT(*)")
+    on_time = on_time_delivery(applications(filters).filter(applied_q(start, end)))
     return {
-        "selection_rate": application_rate(row["selected"], row["applied"], students=row["selected_students"]),
-        "completion_rate": application_rate(row["completed"], row["selected"], students=row["completed_students"]),
-        "response_days": Cell(row["response_days"], row["response_students"], "days"),
-        "selection_days": Cell(projects["days"], projects["projects"], "days"),
+        "selection_rate": application_rate(selected, applied, students=selected_students or 0),
+        "completion_rate": application_rate(completed, selected, students=completed_students or 0),
+        "response_days": Cell(response_days, response_students or 0, "days"),
+        "selection_days": Cell(selection_days, selection_projects or 0, "days"),
         "on_time": None if on_time is None else rate_cell(*on_time),
         "median_earned": Cell(median_earned, earners or 0, "money"),
-        "counts": row,
+        "applications": applied,
+        "students": applied_students,
     }
 
 
