@@ -194,6 +194,10 @@ class Filters:
     size: str = ""
     industry: str = ""
 
+    @property
+    def narrows_students(self):
+        return bool(self.program or self.school or self.class_year or self.status or self.eligibility_group)
+
     @classmethod
     def default(cls):
         start, end = academic_year()
@@ -267,11 +271,16 @@ def _organization_q(filters, prefix=""):
 
 def applications(filters):
     """Submitted applications of the counted students to organizations that match the filters."""
-    return Application.objects.filter(
+    queryset = Application.objects.filter(
         _organization_q(filters),
         submitted_at__isnull=False,
-        student__student_profile__in=profiles(filters).values("pk"),
+        student__role=User.Role.STUDENT,
+        student__is_active=True,
+        student__student_profile__isnull=False,
     )
+    if filters.narrows_students:
+        queryset = queryset.filter(student__student_profile__in=profiles(filters).values("pk"))
+    return queryset
 
 
 # Figures ---------------------------------------------------------------------------------------
