@@ -359,29 +359,44 @@ STUDENT_DIMENSIONS = {
 }
 
 
-def _student_rows(filters):
-    """One row per student: the fields the funnel is split by, 1 or 0 for each step the student
-    reached, and what the student earned."""
+def _student_steps(filters):
+    """One row per student who applied to an organization that matches the filters: 1 or 0 for
+    each step the student reached in the range, and what the student earned."""
     start, end = filters.window
-    a = "user__applications__"
-    scope = Q(**{f"{a}submitted_at__isnull": False}) & _organization_q(filters, a)
-
-    def reached(condition):
-        return Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
-
     return (
-        profiles(filters)
-        .values("pk", *STUDENT_DIMENSIONS.values())
+        Application.objects.filter(_organization_q(filters), submitted_at__isnull=False)
+        .values("student_id")
         .annotate(
-            eligible=reached(ELIGIBLE),
-            applied=reached(scope & applied_q(start, end, a)),
-            selected=reached(scope & selected_q(start, end, a)),
-            completed=reached(scope & completed_q(start, end, a)),
-            paid=reached(scope & paid_q(start, end, a)),
-            earned=Sum(earnings_field(a), filter=scope & paid_q(start, end, a)),
+            applied=_reached(applied_q(start, end)),
+            selected=_reached(selected_q(start, end)),
+            completed=_reached(completed_q(start, end)),
+            paid=_reached(paid_q(start, end)),
+            earned=Sum(earnings_field(), filter=paid_q(start, end)),
         )
         .order_by()
     )
+
+
+def _student_rows(filters):
+    """One row per counted student: the fields the funnel is split by, 1 or 0 for each step, and
+    the earnings. The applications are summed per student first and then joined to the profiles
+    (cheaper than grouping the profiles joined to every application). Returns (sql, params)."""
+    students = (
+        profiles(filters)
+        .values("pk", "user_id", *STUDENT_DIMENSIONS.values())
+        .annotate(eligible=Case(When(ELIGIBLE, then=Value(1)), default=Value(0), output_field=IntegerField()))
+        .order_by()
+    )
+    students_sql, students_params = students.query.sql_with_params()
+    steps_sql, steps_params = _student_steps(filters).query.sql_with_params()
+    qn = connection.ops.quote_name
+    columns = ", ".join(f"s.{qn(name)}" for name in ["pk", *STUDENT_DIMENSIONS.values(), "eligible"])
+    steps = ", ".join(f"COALESCE(a.{qn(name)}, 0) AS {qn(name)}" for name in FLAGS[1:])
+    sql = (
+        f"SELECT {columns}, {steps}, a.{qn('earned')} AS {qn('earned')} "  # noqa: S608
+        f"FROM ({students_sql}) s LEFT JOIN ({steps_sql}) a ON a.{qn('student_id')} = s.{qn('user_id')}"
+    )
+    return sql, (*students_params, *steps_params)
 
 
 def funnel_tables(filters):
@@ -389,7 +404,7 @@ def funnel_tables(filters):
     once (a CTE) and summed by each dimension (UNION ALL). Summing 1/0 flags per student beats
     COUNT(DISTINCT ...) per step, which sorts the joined rows once per step and per split.
     Returns {"all": row, "program": [rows], "class_year": [rows], ...}."""
-    inner, params = _student_rows(filters).query.sql_with_params()
+    inner, params = _student_rows(filters)
     qn = connection.ops.quote_name
     through = StudentProfile.programs.through._meta.db_table
     program = Program._meta.db_table
