@@ -1,7 +1,8 @@
 """Outcomes for the career center: the funnel, rates, times and earnings, all from aggregate SQL.
 
-Every figure comes from a fixed number of aggregate queries (one per table); Python only shapes
-the handful of grouped rows that come back. The rule of small cells lives here too: a figure that
+Every figure comes from a fixed number of aggregate queries (four: the funnel with all its splits,
+and three for rates, times and earnings); Python only shapes the handful of grouped rows that come
+back. The rule of small cells lives here too: a figure that
 counts fewer than five students is shown as "fewer than 5", on screen and in exports.
 
 What each funnel step means is decided in ONE function per step, below ("The steps"), so that the
@@ -55,45 +56,47 @@ PROXY_NOTE = (
 
 
 # The steps -------------------------------------------------------------------------------------
-# Each takes the range as aware datetimes [start, end) (or None for "any time") and a prefix, the
-# path from the queried model to the application ("" from Application, "user__applications__"
-# from StudentProfile).
+# Each is a condition on Application, given the range as aware datetimes [start, end) (None and
+# None for "any time"); each step is dated by its own moment.
 
 
-def _dated(prefix, field_name, start, end):
+def _dated(field_name, start, end):
     q = Q()
     if start is not None:
-        q &= Q(**{f"{prefix}{field_name}__gte": start})
+        q &= Q(**{f"{field_name}__gte": start})
     if end is not None:
-        q &= Q(**{f"{prefix}{field_name}__lt": end})
+        q &= Q(**{f"{field_name}__lt": end})
     return q
 
 
-def applied_q(start, end, prefix=""):
+def applied_q(start, end):
     """Applications submitted (drafts never count), dated by submission."""
-    return Q(**{f"{prefix}submitted_at__isnull": False}) & _dated(prefix, "submitted_at", start, end)
+    return Q(submitted_at__isnull=False) & _dated("submitted_at", start, end)
 
 
-def selected_q(start, end, prefix=""):
+def selected_q(start, end):
     """Applications the employer selected (an offer was made, whatever the student answered)."""
-    return Q(**{f"{prefix}offered_at__isnull": False}) & _dated(prefix, "offered_at", start, end)
+    return Q(offered_at__isnull=False) & _dated("offered_at", start, end)
 
 
-def completed_q(start, end, prefix=""):
+def completed_q(start, end):
     """Applications whose work is complete. SWITCH when engagements land to:
-    ``Q(engagement__status__in=[COMPLETED, PAID]) & _dated(prefix, "engagement__completed_at", ...)``."""
-    return Q(**{f"{prefix}status": Status.ACCEPTED}) & _dated(prefix, "decided_at", start, end)
+    ``Q(engagement__status__in=[Engagement.Status.COMPLETED, Engagement.Status.PAID])
+    & _dated("engagement__completed_at", start, end)``."""
+    return Q(status=Status.ACCEPTED) & _dated("decided_at", start, end)
 
 
-def paid_q(start, end, prefix=""):
-    """Applications whose student was paid. SWITCH when payouts land to:
-    ``Q(engagement__payouts__status=PAID) & _dated(prefix, "engagement__payouts__paid_at", ...)``."""
-    return completed_q(start, end, prefix) & Q(**{f"{prefix}student__contractor_record__certified_at__isnull": False})
+def paid_q(start, end):
+    """Applications whose student was paid. SWITCH when payouts land to (the reverse name of
+    Payout.engagement as it is defined):
+    ``Q(engagement__payouts__status=Payout.Status.PAID) & _dated("engagement__payouts__paid_at", start, end)``
+    (no longer "completed in the range": work completed in June and paid in July is paid in July)."""
+    return completed_q(start, end) & Q(student__contractor_record__certified_at__isnull=False)
 
 
-def earnings_field(prefix=""):
+def earnings_field():
     """What a paid application earned. SWITCH when payouts land to ``engagement__payouts__amount``."""
-    return f"{prefix}project__fee"
+    return "project__fee"
 
 
 def on_time_delivery(applications):
@@ -260,12 +263,12 @@ def profiles(filters):
     return queryset
 
 
-def _organization_q(filters, prefix=""):
+def _organization_q(filters):
     q = Q()
     if filters.size:
-        q &= Q(**{f"{prefix}project__organization__size": filters.size})
+        q &= Q(project__organization__size=filters.size)
     if filters.industry:
-        q &= Q(**{f"{prefix}project__organization__industry": filters.industry})
+        q &= Q(project__organization__industry=filters.industry)
     return q
 
 
