@@ -17,6 +17,7 @@ from portal.services import eligibility_declare
 
 from .engagements import demo as engagements_demo
 from .models import Answer, Application, ApplicationEvent, Assessment
+from .outcomes_demo import seed as seed_outcomes
 
 S = Application.Status
 
@@ -136,3 +137,4 @@ def seed(out):
         f"applicants to “{APPLICANTS_PROJECT}” for employer@demo.test)"
     )
     engagements_demo.seed(student, accepted, out)
+    seed_outcomes(out)

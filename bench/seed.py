@@ -432,3 +432,177 @@ def seed_engagements(count=100_000, *, due_each=DUE):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return made
+
+
+OUTCOME_SCHOOLS = ["Business", "Engineering", "Arts and Sciences", "Health", "Education", "Continuing Studies"]
+
+
+def seed_outcomes(*, applications=200_000, payroll=20_000, out=print):
+    """Grow the bench for the outcomes dashboard: 30 programs, every bench student in one (every
+    tenth in two) with a class year, status and equity answers, a current eligibility record, and
+    ``applications`` applications spread over 18 months and every state, each decided one with
+    the employer's event; ``payroll`` students with an accepted offer have a certified payroll
+    sign-up (until engagements and payouts exist, the dashboard counts those as paid).
+    Applications and events are inserted by SQL (INSERT ... SELECT), the rest in bulk."""
+    from django.db.models import Case, Value, When
+    from django.db.models.functions import Mod
+
+    from payroll.models import ContractorRecord
+    from portal.models import Program
+
+    levels = [Program.Level.UNDERGRADUATE, Program.Level.GRADUATE, Program.Level.CERTIFICATE]
+    with transaction.atomic():
+        programs = Program.objects.bulk_create(
+            [
+                Program(name=f"Program {i}", school=f"School of {OUTCOME_SCHOOLS[i % 6]}", level=levels[i % 3])
+                for i in range(30)
+            ]
+        )
+        students = list(
+            StudentProfile.objects.filter(user__email__endswith="@bench.example", user__email__startswith="student")
+            .order_by("pk")
+            .values_list("pk", "user_id")
+        )
+        through = StudentProfile.programs.through
+        through.objects.bulk_create(
+            [through(studentprofile_id=p, program_id=programs[i % 30].pk) for i, (p, _) in enumerate(students)]
+            + [
+                through(studentprofile_id=p, program_id=programs[(i + 7) % 30].pk)
+                for i, (p, _) in enumerate(students)
+                if i % 10 == 0
+            ],
+            batch_size=BATCH,
+        )
+        StudentProfile.objects.filter(pk__in=[p for p, _ in students]).update(
+            graduation_season="spring",
+            graduation_year=Value(timezone.localdate().year) + Mod("id", 4),
+            status=Case(When(id__endswith="0", then=Value("recent_graduate")), default=Value("current")),
+            first_generation=Case(
+                When(id__endswith="1", then=Value(True)), When(id__endswith="2", then=Value(False)), default=None
+            ),
+            pell_eligible=Case(When(id__endswith="3", then=Value(True)), default=Value(False)),
+        )
+        bases = [WorkEligibility.Basis.CITIZEN] * 7 + [
+            WorkEligibility.Basis.F1_OPT,
+            WorkEligibility.Basis.EAD,
+            WorkEligibility.Basis.NONE,
+        ]
+        WorkEligibility.objects.bulk_create(
+            [
+                WorkEligibility(
+                    student_id=u,
+                    basis=bases[i % 10],
+                    status=WorkEligibility.Status.VERIFIED
+                    if bases[i % 10] in WorkEligibility.DOCUMENT_BASES
+                    else WorkEligibility.Status.ATTESTED,
+                )
+                for i, (_, u) in enumerate(students)
+            ],
+            batch_size=BATCH,
+        )
+        out(f"  {len(programs)} programs; {len(students)} students with programs, class years and eligibility")
+        # Student i (not the first: the bench's signed-in student has its own) applies to projects
+        # i*7 + k*1009; the state follows n % 10; submissions spread over 540 days.
+        user_ids = [u for _, u in students[1:]]
+        project_ids = list(Project.objects.order_by("pk").values_list("pk", flat=True))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                INSERT INTO applications_application
+                    (project_id, student_id, status, created_at, updated_at, submitted_at, offered_at,
+                     decided_at, reason, message)
+                SELECT p.ids[1 + (x.i * 7 + x.k * 1009) %% %(projects)s],
+                       s.ids[1 + x.i],
+                       (ARRAY['accepted', 'accepted', 'declined', 'not_selected', 'not_selected',
+                              'not_selected', 'withdrawn', 'submitted', 'submitted', 'shortlisted'])[1 + g.n %% 10],
+                       x.at, x.at, x.at,
+                       CASE WHEN g.n %% 10 < 3 THEN x.at + interval '3 days' END,
+                       CASE WHEN g.n %% 10 < 7 THEN x.at + interval '4 days' END,
+                       CASE WHEN g.n %% 10 BETWEEN 3 AND 5 THEN 'another_candidate' ELSE '' END,
+                       ''
+                FROM generate_series(0, %(applications)s - 1) AS g(n)
+                CROSS JOIN LATERAL (
+                    SELECT g.n %% %(students)s AS i, g.n / %(students)s AS k,
+                           now() - (g.n %% 540) * interval '1 day' AS at
+                ) x
+                CROSS JOIN (SELECT %(user_ids)s::bigint[] AS ids) s
+                CROSS JOIN (SELECT %(project_ids)s::bigint[] AS ids) p
+                """,
+                {
+                    "students": len(user_ids),
+                    "projects": len(project_ids),
+                    "applications": applications,
+                    "user_ids": user_ids,
+                    "project_ids": project_ids,
+                },
+            )
+            cursor.execute(
+                """
+                INSERT INTO applications_applicationevent (application_id, from_status, to_status, by_id, at, note)
+                SELECT a.id, 'submitted',
+                       CASE WHEN a.offered_at IS NOT NULL THEN 'offered' ELSE a.status END,
+                       p.contact_id, COALESCE(a.offered_at, a.decided_at, a.submitted_at + interval '2 days'), ''
+                FROM applications_application a JOIN opportunities_project p ON p.id = a.project_id
+                WHERE a.student_id = ANY(%s::bigint[])
+                  AND (a.offered_at IS NOT NULL OR a.status IN ('not_selected', 'shortlisted'))
+                """,
+                [user_ids],
+            )
+            # Up to 20,000 of the accepted offers are verified work: engagements completed about
+            # three weeks after the offer, most by their due date.
+            cursor.execute(
+                """
+                INSERT INTO applications_engagement
+                    (application_id, project_id, status, created_at, updated_at, invite_uid, invite_sequence,
+                     kickoff_at, due_on, submitted_at, completed_at, times_request_note, cancel_reason,
+                     cancel_message)
+                SELECT a.id, a.project_id, 'completed', a.decided_at, a.decided_at, gen_random_uuid(), 1,
+                       a.decided_at + interval '4 days', (a.decided_at + interval '18 days')::date
+                           + (a.id % 4), a.decided_at + interval '20 days', a.decided_at + interval '21 days',
+                       '', '', ''
+                FROM applications_application a
+                WHERE a.student_id = ANY(%s::bigint[]) AND a.status = 'accepted'
+                ORDER BY a.id LIMIT %s
+                """,
+                [user_ids, payroll],
+            )
+        accepted = list(
+            Application.objects.filter(status=Application.Status.ACCEPTED, student_id__in=user_ids)
+            .order_by("student_id")
+            .values_list("student_id", flat=True)
+            .distinct()[:payroll]
+        )
+        now = timezone.now()
+        records = []
+        for i, student_id in enumerate(accepted):
+            record = ContractorRecord(
+                student_id=student_id,
+                legal_first_name="Bench",
+                legal_last_name=f"Student {i}",
+                address_line1="1 Bench Street",
+                city="Springfield",
+                state="MA",
+                zip_code="01103",
+                tin_type=ContractorRecord.TinType.SSN,
+                payment_method=ContractorRecord.PaymentMethod.CHECK,
+                certified_name="Bench Student",
+                certified_at=now,
+            )
+            record.set_tin(f"{600000000 + i:09d}")
+            records.append(record)
+        ContractorRecord.objects.bulk_create(records, batch_size=BATCH)
+    out(f"  {applications} applications with the employers' decisions; {len(records)} certified payroll sign-ups")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    return Program.objects.order_by("pk").values_list("pk", flat=True).first()
+
+
+def outcomes_staff_cookie():
+    """A career center staff member's session, for the outcomes dashboard."""
+    from django.contrib.auth.models import Group
+
+    from portal.permissions import CAREER_CENTER_GROUP
+
+    staff = User.objects.create(email="staff@bench.example", role=User.Role.STAFF, is_staff=True, password=UNUSABLE)
+    staff.groups.add(Group.objects.get(name=CAREER_CENTER_GROUP))
+    return session_cookie(staff)

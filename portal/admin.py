@@ -18,6 +18,7 @@ from .admin_reason import action_with_reason, apply_each
 from .models import LearningResource, OutboundEmail, Skill, StudentProfile, User, WorkEligibility
 from .organizations import admin as organizations_admin  # noqa: F401 - registers the organization admin
 from .outbox import attachment_bytes
+from .program_admin import ProgramChosenFilter, map_to_program
 from .services import eligibility_approve, eligibility_reject
 
 
@@ -168,12 +169,22 @@ class EligibilityStateFilter(admin.SimpleListFilter):
 class StudentProfileAdmin(admin.ModelAdmin):
     list_display = ["student", "email", "program", "graduation_term_display", "status", "has_resume", "updated_at"]
     list_select_related = ["user"]
-    list_filter = ["graduation_year", "status", ResumePresentFilter, EligibilityStateFilter, "updated_at"]
+    list_filter = [
+        "graduation_year",
+        "status",
+        ProgramChosenFilter,
+        "programs__school",
+        ResumePresentFilter,
+        EligibilityStateFilter,
+        "updated_at",
+    ]
     search_fields = ["user__first_name", "user__last_name", "user__email", "program"]
-    autocomplete_fields = ["skills"]
+    autocomplete_fields = ["skills", "programs"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = ["user", "resume_link", "resume_uploaded_at", "adult_attested_at", "created_at", "updated_at"]
-    exclude = ["resume"]
+    # First-generation and Pell answers are private: staff see them only as counts of five or more.
+    exclude = ["resume", "first_generation", "pell_eligible"]
+    actions = [map_to_program]
 
     def has_add_permission(self, request):
         return False

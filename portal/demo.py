@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import LearningResource, Skill, StudentProfile, User, WorkEligibility
+from .models import LearningResource, Program, Skill, StudentProfile, User, WorkEligibility
 from .permissions import CAREER_CENTER_GROUP
 from .services import eligibility_approve, eligibility_declare
 
@@ -50,6 +50,22 @@ PROFILES = {
         "bio": "Exchange student from Germany interested in sustainability research.",
         "skills": ["adaptability", "market-research"],
     },
+}
+
+# The programs staff keep: (name, school or college, level).
+PROGRAMS = [
+    ("B.S. Business Analytics", "School of Business", Program.Level.UNDERGRADUATE),
+    ("B.A. Economics", "College of Arts and Sciences", Program.Level.UNDERGRADUATE),
+    ("B.A. Communication", "College of Arts and Sciences", Program.Level.UNDERGRADUATE),
+    ("B.S. Computer Science", "School of Engineering", Program.Level.UNDERGRADUATE),
+    ("B.S. Environmental Engineering", "School of Engineering", Program.Level.UNDERGRADUATE),
+    ("M.S. Computer Science", "School of Engineering", Program.Level.GRADUATE),
+    ("MBA", "School of Business", Program.Level.GRADUATE),
+    ("Certificate in Data Analytics", "School of Continuing Studies", Program.Level.CERTIFICATE),
+]
+# Free-text majors of the demo profiles and the program each maps to.
+PROGRAM_OF_TEXT = {
+    "Exchange: Environmental Engineering": "B.S. Environmental Engineering",
 }
 
 SKILLS = {
@@ -102,6 +118,8 @@ def seed(out):
                     "provider": "LinkedIn Learning (free with a public library card)",
                 },
             )
+    for name, school, level in PROGRAMS:
+        Program.objects.get_or_create(name=name, level=level, defaults={"school": school})
     for email, fields in PROFILES.items():
         seed_profile(User.objects.get(email=email), **fields)
     seed_eligibility()
@@ -126,6 +144,8 @@ def seed_profile(user, *, skills, **fields):
         user=user, defaults={**fields, "adult_attested_at": timezone.now()}
     )
     profile.skills.set(Skill.objects.filter(slug__in=skills))
+    text = fields.get("program", "")
+    profile.programs.set(Program.objects.filter(name=PROGRAM_OF_TEXT.get(text, text)))
     if not profile.resume or not profile.resume.storage.exists(profile.resume.name):
         profile.resume.save("resume.pdf", ContentFile(tiny_pdf(f"Résumé of {user.get_full_name()}")), save=False)
         profile.resume_uploaded_at = timezone.now()

@@ -2,7 +2,7 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from .models import Skill, StudentProfile, User, WorkEligibility, validate_linkedin_url
+from .models import Program, Skill, StudentProfile, User, WorkEligibility, validate_linkedin_url
 from .passwords import password_problem
 from .uploads import EMPTY_FILE, JPEG, PDF, PNG, validate_upload
 
@@ -38,6 +38,21 @@ class SkillChoiceField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
+class ProgramChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.get_level_display()}, {obj.school})"
+
+
+# A private, optional answer: "" means the student would rather not say.
+SELF_REPORTED = [("yes", "Yes"), ("no", "No"), ("", "I'd rather not say")]
+
+
+def _self_reported(value):
+    return {True: "yes", False: "no"}.get(value, "")
+
+
 class ProfileForm(forms.Form):
     """The student's profile. Nothing but the name is required: the completeness meter says
     what is still missing, so a student can save and come back."""
@@ -46,6 +61,12 @@ class ProfileForm(forms.Form):
     last_name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
     program = forms.CharField(
         label="Program or major", max_length=200, required=False, help_text="For example: B.S. Biology."
+    )
+    programs = ProgramChoiceField(
+        queryset=Program.objects.all(),
+        required=False,
+        label="Your programs",
+        help_text="Pick every program you are in (majors, minors, certificates).",
     )
     graduation_season = forms.ChoiceField(
         label="Graduation term", choices=[("", "Season")] + StudentProfile.Season.choices, required=False
@@ -76,6 +97,20 @@ class ProfileForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5, "data-counter": "bio-count"}),
     )
     is_adult = forms.BooleanField(label="I am 18 or older", required=False)
+    first_generation = forms.ChoiceField(
+        label="Are you a first-generation college student?",
+        choices=SELF_REPORTED,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Optional. Neither of your parents completed a four-year degree.",
+    )
+    pell_eligible = forms.ChoiceField(
+        label="Are you eligible for a Pell Grant?",
+        choices=SELF_REPORTED,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Optional.",
+    )
 
     def __init__(self, *args, max_resume_bytes, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,7 +138,15 @@ class ProfileForm(forms.Form):
             "technical_skills": [s.pk for s in skills if s.kind == Skill.Kind.TECHNICAL],
             "bio": profile.bio,
             "is_adult": bool(profile.adult_attested_at),
+            "programs": [p.pk for p in profile.programs.all()] if profile.pk else [],
+            "first_generation": _self_reported(profile.first_generation),
+            "pell_eligible": _self_reported(profile.pell_eligible),
         }
+
+    @staticmethod
+    def self_reported(value):
+        """The radio's value as the profile keeps it: True, False or None (not said)."""
+        return {"yes": True, "no": False}.get(value)
 
     def clean_resume(self):
         resume = self.cleaned_data.get("resume")

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .programs import Program
 from .zones import zone_choices
 
 
@@ -231,6 +232,7 @@ class StudentProfile(models.Model):
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="student_profile")
     program = models.CharField("program or major", max_length=200, blank=True)
+    programs = models.ManyToManyField(Program, blank=True, related_name="students")
     graduation_season = models.CharField(max_length=8, choices=Season.choices, blank=True)
     graduation_year = models.PositiveSmallIntegerField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, blank=True)
@@ -240,6 +242,9 @@ class StudentProfile(models.Model):
     skills = models.ManyToManyField(Skill, blank=True, related_name="students")
     bio = models.TextField("short bio", max_length=BIO_MAX_LENGTH, blank=True)
     adult_attested_at = models.DateTimeField("attested 18 or older at", null=True, blank=True)
+    # Optional and self-reported; private: staff see them only as counts of five or more.
+    first_generation = models.BooleanField("first-generation college student", null=True, blank=True)
+    pell_eligible = models.BooleanField("eligible for a Pell Grant", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -257,6 +262,11 @@ class StudentProfile(models.Model):
             return ""
         return f"{self.get_graduation_season_display()} {self.graduation_year}".strip()
 
+    @property
+    def class_year(self):
+        """The class a student belongs to is the year of the graduation term ("Class of 2027")."""
+        return self.graduation_year
+
     def missing(self, skills=None):
         """What the completeness meter lists as still to do, in the order of the form.
 
@@ -265,7 +275,7 @@ class StudentProfile(models.Model):
         kinds = {skill.kind for skill in skills}
         checks = [
             (self.user.first_name and self.user.last_name, "your first and last name"),
-            (self.program, "your program or major"),
+            (self.program or (self.pk and self.programs.exists()), "your program or major"),
             (self.graduation_year and self.graduation_season, "your graduation term"),
             (self.status, "your status (current student, recent graduate or alumnus)"),
             (self.resume, "your résumé (PDF)"),

@@ -14,6 +14,7 @@ CAREER_CENTER_PERMISSIONS = {
         "user": ["view", "change"],
         "skill": ["view", "add", "change", "delete"],
         "learningresource": ["view", "add", "change", "delete"],
+        "program": ["view", "add", "change", "delete"],
         "outboundemail": ["view", "change"],
         "studentprofile": ["view", "change"],
         "workeligibility": ["view", "change"],

@@ -46,6 +46,9 @@ def export(user):
     if profile is not None:
         data["profile"] = {
             "program": profile.program,
+            "programs": [str(program) for program in profile.programs.all()],
+            "first_generation": profile.first_generation,
+            "pell_eligible": profile.pell_eligible,
             "graduation_term": profile.graduation_term,
             "status": profile.get_status_display() if profile.status else "",
             "linkedin_url": profile.linkedin_url,

@@ -44,8 +44,12 @@ def profile_update(
     is_adult,
     skills,
     resume=None,
+    programs=None,
+    first_generation=None,
+    pell_eligible=None,
 ):
-    """Save the profile; a new résumé replaces (and removes) the old file."""
+    """Save the profile; a new résumé replaces (and removes) the old file. ``programs`` None
+    leaves the chosen programs as they are."""
     profile = StudentProfile.objects.select_for_update().get(pk=profile_for(user).pk)
     User.objects.filter(pk=user.pk).update(first_name=first_name, last_name=last_name)
     user.first_name, user.last_name = first_name, last_name
@@ -55,6 +59,8 @@ def profile_update(
     profile.status = status
     profile.linkedin_url = linkedin_url
     profile.bio = bio
+    profile.first_generation = first_generation
+    profile.pell_eligible = pell_eligible
     if is_adult and not profile.adult_attested_at:
         profile.adult_attested_at = timezone.now()
     elif not is_adult:
@@ -65,6 +71,8 @@ def profile_update(
         profile.resume_uploaded_at = timezone.now()
     profile.save()
     profile.skills.set(skills)
+    if programs is not None:
+        profile.programs.set(programs)
     return profile
 
 
@@ -200,3 +208,16 @@ def eligibility_remind_expiring(*, today=None):
             emails.eligibility_expiring(record, days_left=(record.ends_on - today).days)
             sent += 1
     return sent
+
+
+# Programs
+
+
+def profiles_map_to_program(*, profiles, program):
+    """Add ``program`` to the chosen programs of ``profiles`` (staff map free-text majors to the
+    list); the free text stays. Returns how many profiles gained it."""
+    through = StudentProfile.programs.through
+    missing = profiles.exclude(programs=program).values_list("pk", flat=True)
+    new = [through(studentprofile_id=pk, program_id=program.pk) for pk in missing]
+    through.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)

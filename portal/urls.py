@@ -27,6 +27,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/signup/", views.PortalSignupView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
+    path("admin/outcomes/", include("applications.outcomes_urls")),
     path("admin/", admin.site.urls),
     path("", include("portal.organizations.urls")),
     path("", include("opportunities.urls")),

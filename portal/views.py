@@ -118,6 +118,9 @@ def profile(request):
                 is_adult=data["is_adult"],
                 skills=[*data["core_skills"], *data["technical_skills"]],
                 resume=data["resume"] or None,
+                programs=data["programs"],
+                first_generation=ProfileForm.self_reported(data["first_generation"]),
+                pell_eligible=ProfileForm.self_reported(data["pell_eligible"]),
             )
             messages.success(request, "Your profile is saved.")
             return redirect("portal:profile")

@@ -1,0 +1,394 @@
+"""The outcomes dashboard: every figure on a small hand-made set whose answers are known, the
+rule of small cells on screen and in exports, who may open it, and a fixed number of queries."""
+
+import csv
+import io
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from applications import outcomes
+from applications.models import Application, ApplicationEvent, Engagement
+from payroll.models import ContractorRecord
+from portal.models import Program, WorkEligibility
+from portal.permissions import CAREER_CENTER_GROUP
+from tests.factories import (
+    ApplicationFactory,
+    OrganizationFactory,
+    ProjectFactory,
+    StaffFactory,
+    StudentFactory,
+    StudentProfileFactory,
+    WorkEligibilityFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = "/admin/outcomes/"
+YEAR = {"start": "2025-07-01", "end": "2026-06-30"}  # the academic year 2025-26
+S = Application.Status
+
+
+def at(day, hour=12):
+    return timezone.make_aware(datetime.fromisoformat(f"{day} {hour:02d}:00"))
+
+
+def certify_payroll(student, n):
+    record = ContractorRecord(
+        student=student,
+        legal_first_name=student.first_name or "Pat",
+        legal_last_name=student.last_name or "Doe",
+        address_line1="1 Main Street",
+        city="Springfield",
+        state="IL",
+        zip_code="62704",
+        tin_type=ContractorRecord.TinType.SSN,
+        payment_method=ContractorRecord.PaymentMethod.CHECK,
+        certified_name="Pat Doe",
+        certified_at=timezone.now(),
+    )
+    record.set_tin(f"21987{n:04d}")
+    record.save()
+
+
+def apply(student, *, status, fee="300.00", submitted="2025-09-01", offered=None, decided=None, organization=None):
+    project = ProjectFactory(
+        fee=Decimal(fee), published_at=at("2025-08-25"), **({"organization": organization} if organization else {})
+    )
+    application = ApplicationFactory(project=project, student=student, status=status)
+    Application.objects.filter(pk=application.pk).update(
+        submitted_at=at(submitted),
+        offered_at=at(offered) if offered else None,
+        decided_at=at(decided) if decided else None,
+    )
+    application.refresh_from_db()
+    if status == S.ACCEPTED and decided:
+        # The accepted offers of these sets are engagements whose work was verified that day.
+        Engagement.objects.create(
+            application=application,
+            project=project,
+            status=Engagement.Status.COMPLETED,
+            due_on=at(decided).date(),
+            submitted_at=at(decided),
+            completed_at=at(decided),
+        )
+    return application
+
+
+def decision(application, to, day, by):
+    ApplicationEvent.objects.create(application=application, from_status=S.SUBMITTED, to_status=to, at=at(day), by=by)
+
+
+@pytest.fixture
+def programs(db):
+    return {
+        "biology": Program.objects.create(name="B.S. Biology", school="School of Science", level="undergraduate"),
+        "economics": Program.objects.create(
+            name="B.A. Economics", school="School of Social Sciences", level="undergraduate"
+        ),
+    }
+
+
+@pytest.fixture
+def cohort(programs, carol):
+    """Nine students: six in Biology (class of 2027, citizens; the first also in Economics; the
+    first five first-generation), two F-1 students in Economics (class of 2028), one with nothing.
+
+    In 2025-26 the six Biology students and both F-1 students apply; the first five are selected,
+    accept and have a certified payroll sign-up (fees $100 to $500); the first also withdraws a
+    second application; the last student's only application was submitted on June 30, 2025 (the
+    academic year before)."""
+    biology, economics = programs["biology"], programs["economics"]
+    employer = carol
+    people = {}
+    for i in range(6):
+        student = StudentFactory(email=f"bio{i}@example.edu")
+        profile = StudentProfileFactory(
+            user=student, graduation_year=2027, graduation_season="spring", first_generation=(i < 5) or False
+        )
+        profile.programs.add(biology, *([economics] if i == 0 else []))
+        WorkEligibilityFactory(student=student)
+        people[f"bio{i}"] = student
+    for i in range(2):
+        student = StudentFactory(email=f"f1-{i}@example.edu")
+        profile = StudentProfileFactory(user=student, graduation_year=2028, graduation_season="spring")
+        profile.programs.add(economics)
+        WorkEligibilityFactory(
+            student=student, basis=WorkEligibility.Basis.F1_CPT, status=WorkEligibility.Status.VERIFIED
+        )
+        people[f"f1-{i}"] = student
+    people["none"] = StudentProfileFactory(user=StudentFactory(email="none@example.edu"), program="").user
+
+    for i in range(5):
+        student = people[f"bio{i}"]
+        application = apply(
+            student, status=S.ACCEPTED, fee=f"{(i + 1) * 100}.00", offered="2025-09-05", decided="2025-09-06"
+        )
+        decision(application, S.OFFERED, "2025-09-05", employer)
+        certify_payroll(student, i)
+    withdrawn = apply(people["bio0"], status=S.WITHDRAWN, decided="2025-09-03")
+    decision(withdrawn, S.WITHDRAWN, "2025-09-03", people["bio0"])
+    decision(apply(people["bio5"], status=S.NOT_SELECTED, decided="2025-09-03"), S.NOT_SELECTED, "2025-09-03", employer)
+    decision(apply(people["f1-0"], status=S.NOT_SELECTED, decided="2025-09-07"), S.NOT_SELECTED, "2025-09-07", employer)
+    apply(people["f1-1"], status=S.WITHDRAWN)
+    apply(people["none"], status=S.SUBMITTED, submitted="2025-06-30")
+    return people
+
+
+def year_filters(**extra):
+    from datetime import date
+
+    return outcomes.Filters(start=date(2025, 7, 1), end=date(2026, 6, 30), **extra)
+
+
+def values(row):
+    return {key: cell.value for key, cell in row["cells"].items() if not key.endswith("_rate")}
+
+
+def test_funnel_counts_each_student_once_and_by_the_date_of_each_step(cohort):
+    outcomes.prepare_connection()
+    row = outcomes.funnel(year_filters())
+    assert values(row) == {
+        "profiles": 9,
+        "eligible": 8,
+        "applied": 8,  # the withdrawn application still counts as applying; June 30, 2025 does not
+        "selected": 5,
+        "completed": 5,
+        "paid": 5,
+        "earned": Decimal("1500.00"),
+    }
+    assert row["cells"]["eligible_rate"].value == pytest.approx(8 / 9)
+    assert row["cells"]["selected_rate"].value == pytest.approx(5 / 8)
+
+
+def test_a_student_in_two_programs_counts_in_each(cohort):
+    rows = {r["label"]: values(r) for r in outcomes.breakdown(year_filters(), "program")}
+    assert rows["B.S. Biology (undergraduate)"]["profiles"] == 6
+    assert rows["B.S. Biology (undergraduate)"]["earned"] == Decimal("1500.00")
+    assert rows["B.A. Economics (undergraduate)"] == {
+        "profiles": 3,
+        "eligible": 3,
+        "applied": 3,
+        "selected": 1,
+        "completed": 1,
+        "paid": 1,
+        "earned": Decimal("100.00"),
+    }
+    assert rows["No program chosen"]["profiles"] == 1
+
+
+def test_breakdowns_by_class_year_equity_and_eligibility_group(cohort):
+    by_year = {r["label"]: values(r) for r in outcomes.breakdown(year_filters(), "class_year")}
+    assert by_year["Class of 2027"]["applied"] == 6 and by_year["Class of 2028"]["applied"] == 2
+    assert by_year["No graduation term"]["profiles"] == 1
+    first_gen = {r["label"]: values(r) for r in outcomes.breakdown(year_filters(), "first_generation")}
+    assert first_gen["Yes"]["selected"] == 5 and first_gen["No"]["selected"] == 0
+    assert first_gen["Not said"]["profiles"] == 3
+    groups = {r["label"]: values(r) for r in outcomes.breakdown(year_filters(), "eligibility_group")}
+    assert groups["Citizen or resident"]["selected"] == 5
+    assert groups["F-1/J-1"] == {
+        "profiles": 2,
+        "eligible": 2,
+        "applied": 2,
+        "selected": 0,
+        "completed": 0,
+        "paid": 0,
+        "earned": 0,
+    }
+    assert groups["Not declared or not authorized"]["eligible"] == 0
+
+
+def test_rates_times_and_earnings(cohort):
+    outcomes.prepare_connection()
+    figures = outcomes.rates(year_filters())
+    assert figures["selection_rate"].value == pytest.approx(5 / 9)  # 9 applications, the withdrawn one too
+    assert figures["completion_rate"].value == pytest.approx(1.0)
+    # Employer decisions after 4 (five offers), 2 and 6 days; withdrawals are not the employer's.
+    assert figures["response_days"].value == pytest.approx(4.0)
+    assert figures["response_days"].students == 7
+    assert figures["selection_days"].value == pytest.approx(11.0)  # posted Aug 25, selected Sep 5
+    assert figures["median_earned"].value == pytest.approx(300.0)
+    assert (figures["on_time"].value, figures["on_time"].students) == (1.0, 5)  # all five by their due date
+    late = Engagement.objects.order_by("pk").first()
+    Engagement.objects.filter(pk=late.pk).update(due_on=late.due_on - timedelta(days=1))
+    assert outcomes.rates(year_filters())["on_time"].value == pytest.approx(0.8)
+
+
+def test_filters_narrow_the_students_and_the_organizations(cohort, programs):
+    assert values(outcomes.funnel(year_filters(program=programs["economics"])))["profiles"] == 3
+    assert values(outcomes.funnel(year_filters(school="School of Science")))["earned"] == Decimal("1500.00")
+    assert values(outcomes.funnel(year_filters(class_year=2028)))["applied"] == 2
+    assert values(outcomes.funnel(year_filters(eligibility_group="f1_j1")))["profiles"] == 2
+    # Every application went to a small organization: none to a large one.
+    assert values(outcomes.funnel(year_filters(size="large")))["applied"] == 0
+    assert values(outcomes.funnel(year_filters(size="small")))["applied"] == 8
+
+
+def test_paid_counts_in_the_academic_year_of_its_date(cohort):
+    """A payment on July 1 belongs to the next academic year, one on June 30 to this one."""
+    late = StudentFactory(email="late@example.edu")
+    StudentProfileFactory(user=late)
+    apply(late, status=S.ACCEPTED, fee="700.00", offered="2026-06-29", decided="2026-07-01")
+    certify_payroll(late, 99)
+    from datetime import date
+
+    this_year = values(outcomes.funnel(year_filters()))
+    next_year = values(outcomes.funnel(outcomes.Filters(start=date(2026, 7, 1), end=date(2027, 6, 30))))
+    assert (this_year["selected"], this_year["paid"], this_year["earned"]) == (6, 5, Decimal("1500.00"))
+    assert (next_year["selected"], next_year["paid"], next_year["earned"]) == (0, 1, Decimal("700.00"))
+
+
+# The page
+
+
+def test_the_page_shows_figures_and_hides_small_cells(client, sid, cohort):
+    client.force_login(sid)
+    response = client.get(URL, YEAR)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "fewer than 5 students shows “fewer than 5”" in page
+    funnel = page.split('id="table-funnel"')[1].split("</table>")[0]
+    assert '<th scope="row">Students with a profile</th>' in funnel and ">9<" in funnel
+    assert ">$1,500.00<" in page  # total earnings
+    programs = page.split('id="table-program"')[1].split("</table>")[0]
+    economics = programs.split("B.A. Economics (undergraduate)")[1].split("</tr>")[0]
+    assert economics.count("fewer than 5") == 11 and ">3<" not in economics
+    # Every chart is drawn on the server, with a text alternative pointing at its table.
+    assert page.count('<svg class="outcomes-chart"') == 7 and "The same numbers are in the table beside it." in page
+
+
+def test_exports_apply_the_small_cell_rule(client, sid, cohort):
+    client.force_login(sid)
+    response = client.get(URL, {**YEAR, "export": "program"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = {row[0]: row[1:] for row in csv.reader(io.StringIO(response.content.decode()))}
+    assert rows["B.S. Biology (undergraduate)"][:2] == ["6", "6"]
+    assert set(rows["B.A. Economics (undergraduate)"]) == {"fewer than 5"}
+    rates = {
+        row[0]: row[1] for row in csv.reader(io.StringIO(client.get(URL, {**YEAR, "export": "rates"}).content.decode()))
+    }
+    assert rates["Selection rate (applications selected / submitted)"] == "56%"
+    assert rates["Median days from submission to the employer's first decision"] == "4.0 days"
+    assert rates["Earnings, median per student paid"] == "$300.00"
+    assert rates["On-time delivery"] == "100%"
+    assert client.get(URL, {**YEAR, "export": "nonsense"}).status_code == 404
+
+
+def test_student_level_csv_has_one_row_per_application_and_no_private_data(client, sid, cohort):
+    bio0 = cohort["bio0"]
+    bio0.first_name = "=HYPERLINK(1)"
+    bio0.save()
+    client.force_login(sid)
+    response = client.get(reverse("outcomes:applications-csv"), YEAR)
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == 9  # the June 30, 2025 application is in the year before
+    mine = [r for r in rows if r["student_email"] == "bio0@example.edu"]
+    assert {r["status"] for r in mine} == {"Offer accepted", "Withdrawn"}
+    accepted = next(r for r in mine if r["status"] == "Offer accepted")
+    assert accepted["programs"] in ("B.S. Biology; B.A. Economics", "B.A. Economics; B.S. Biology")
+    assert (accepted["class_year"], accepted["fee"], accepted["completed"], accepted["paid"]) == (
+        "2027",
+        "100.00",
+        "yes",
+        "yes",
+    )
+    assert accepted["student_name"].startswith("'=")  # formula-safe
+    text = response.content.decode()
+    assert "first_generation" not in text and "21987" not in text and "tin" not in rows[0]
+
+
+def test_small_sets_show_fewer_than_5_everywhere(client, sid, alice):
+    StudentProfileFactory(user=alice)
+    client.force_login(sid)
+    page = client.get(URL).content.decode()
+    funnel = page.split('id="table-funnel"')[1].split("</table>")[0]
+    assert "fewer than 5" in funnel and ">1<" not in funnel
+
+
+# Who may open it
+
+
+def test_only_the_career_center_group_and_superusers_open_it(client, sid, alice, carol):
+    for person in (alice, carol, StaffFactory(email="other-staff@example.edu")):
+        client.force_login(person)
+        assert client.get(URL).status_code == 404
+        assert client.get(reverse("outcomes:applications-csv")).status_code == 404
+        assert client.get(URL, {"export": "funnel"}).status_code == 404
+    client.logout()
+    assert client.get(URL).status_code == 302  # to the admin's sign-in
+    client.force_login(sid)
+    assert client.get(URL).status_code == 200
+    client.force_login(StaffFactory(email="root@example.edu", is_superuser=True))
+    assert client.get(URL).status_code == 200
+
+
+def test_admin_index_links_to_outcomes_for_the_career_center_only(client, sid):
+    client.force_login(sid)
+    assert "Outcomes" in client.get("/admin/").content.decode()
+    other = StaffFactory(email="other-staff@example.edu")
+    Group.objects.get_or_create(name="Front desk")
+    client.force_login(other)
+    assert "Outcomes" not in client.get("/admin/").content.decode()
+
+
+def test_bad_dates_are_explained_and_the_year_is_shown(client, sid):
+    client.force_login(sid)
+    response = client.get(URL, {"start": "2026-07-01", "end": "2026-01-01"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The end of the range must be on or after its start." in page
+    start, end = outcomes.academic_year()
+    assert f"Showing {start:%B} {start.day}, {start.year}" in page
+
+
+# Speed: the same number of queries whatever the number of rows
+
+
+def _grow(n, organization):
+    for i in range(n):
+        student = StudentFactory()
+        StudentProfileFactory(user=student, graduation_year=2027 + i % 2)
+        WorkEligibilityFactory(student=student)
+        apply(student, status=S.ACCEPTED, offered="2025-09-05", decided="2025-09-06", organization=organization)
+
+
+@pytest.mark.parametrize("query", [YEAR, {**YEAR, "class_year": "2027", "size": "small", "status": "current"}])
+def test_the_dashboard_runs_a_fixed_number_of_queries(client, sid, programs, django_assert_num_queries, query):
+    organization = OrganizationFactory()
+    client.force_login(sid)
+    _grow(2, organization)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(URL, query).status_code == 200
+    _grow(8, organization)
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert client.get(URL, query).status_code == 200
+
+
+def test_career_center_group_holds_program_permissions(sid):
+    group = Group.objects.get(name=CAREER_CENTER_GROUP)
+    assert {"view_program", "add_program", "change_program", "delete_program"} <= set(
+        group.permissions.values_list("codename", flat=True)
+    )
+
+
+def test_seed_demo_gives_every_chart_groups_of_five(settings, client, sid):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+    outcomes.prepare_connection()
+    filters = outcomes.Filters.default()
+    overall = values(outcomes.funnel(filters))
+    assert overall["applied"] >= 40 and overall["selected"] >= 5 and overall["paid"] >= 5
+    for key in ("program", "class_year", "first_generation", "pell", "eligibility_group"):
+        shown = [r for r in outcomes.breakdown(filters, key) if not r["cells"]["applied"].suppressed]
+        assert len(shown) >= 2, key
+    programs = [r for r in outcomes.breakdown(filters, "program") if r["label"] != "No program chosen"]
+    assert len(programs) == Program.objects.count() and all(r["cells"]["profiles"].value >= 5 for r in programs)
