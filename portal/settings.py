@@ -104,6 +104,9 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", 0 if DEBUG else 60)
+# A persistent connection that the database dropped (restart, failover, idle kill) is checked
+# before a request uses it and replaced, instead of answering that request with a 500.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"
@@ -121,7 +124,15 @@ AUTHENTICATION_BACKENDS = [
 REDIS_URL = env.str("REDIS_URL", default="")
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            # Falls back to a per-process cache while Redis is down (portal/cache.py).
+            "BACKEND": "portal.cache.FallbackRedisCache",
+            "LOCATION": REDIS_URL,
+            # Fail fast: a request waits at most this long for a Redis that does not answer.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     # A file cache is shared by every process on the laptop (web and worker), so rate limits
     # hold across them; production shares Redis instead.
@@ -196,8 +207,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
-# Outbox: how long a claimed row may stay "sending" before the sweep takes it back.
-OUTBOX_CLAIM_SECONDS = 300
+# Outbox: how long a claimed row may stay "sending" before the sweep takes it back. Longer than
+# the send task's hard time limit (90 s, portal/celery.py), so a live send is never taken back.
+OUTBOX_CLAIM_SECONDS = 120
 OUTBOX_MAX_ATTEMPTS = 8
 
 STATIC_URL = "/static/"
