@@ -6,7 +6,7 @@ refused or failed change leaves nothing behind. Services that touch both a proje
 its applications lock the project first, always, so two of them never wait on each other.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -48,9 +48,12 @@ def gate_window(project, *, today=None):
     schedule the project can take.
     """
     today = today or timezone.localdate()
-    ends_on = project.apply_by + timedelta(
-        days=settings.OFFER_RESPONSE_DAYS + KICKOFF_WEEK_DAYS + project.duration_days
-    )
+    try:
+        ends_on = project.apply_by + timedelta(
+            days=settings.OFFER_RESPONSE_DAYS + KICKOFF_WEEK_DAYS + project.duration_days
+        )
+    except OverflowError:  # an apply-by date near the end of the calendar (from before its limit)
+        ends_on = date.max
     return today, max(ends_on, today)
 
 

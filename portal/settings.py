@@ -50,7 +50,7 @@ else:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.admin_site.PortalAdminConfig",  # Django's admin, with safe list filters
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
