@@ -212,10 +212,24 @@ def test_healthz_reports_redis_down_while_pages_work(client, cache_down):
     assert response.json()["checks"] == {"database": "ok", "redis": "error"}
 
 
-def test_the_cache_uses_redis_again_once_it_answers(cache_down, monkeypatch):
-    cache_down.set("k", 1)
-    assert cache_down.get("k") == 1  # from this process's memory
+def test_the_cache_tries_redis_again_after_a_while_and_uses_it_once_it_answers(cache_down, monkeypatch, caplog):
+    from django.core.cache.backends.redis import RedisCache
+
+    from portal import cache as fallback
+
+    cache_down.set("k", "from memory")
+    assert cache_down.get("k") == "from memory"
     assert cache_down.redis_ping() is False
+
+    redis_store = {}
+    monkeypatch.setattr(RedisCache, "get", lambda self, key, default=None, version=None: redis_store.get(key, default))
+    assert cache_down.get("k") == "from memory"  # within RETRY_SECONDS Redis is not asked
+    now = fallback.time.monotonic()
+    monkeypatch.setattr(fallback.time, "monotonic", lambda: now + fallback.FallbackRedisCache.RETRY_SECONDS + 1)
+    redis_store["k"] = "from redis"
+    with caplog.at_level(logging.WARNING, logger="portal.cache"):
+        assert cache_down.get("k") == "from redis"
+    assert "Redis cache available again" in caplog.text
 
 
 # The database dropped the connection between two requests.
