@@ -92,9 +92,10 @@ def outbox_hand_off(*, email_id):
 
 def message_id(email):
     """The same ``Message-ID`` on every attempt at one row, so a receiver can drop a second copy."""
-    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "portal.localhost"
-    kind = hashlib.sha256(f"{email.kind}:{email.object_key}:{email.recipient}".encode()).hexdigest()[:16]
-    return f"<outbox-{email.pk}-{kind}@{domain}>"
+    sender = settings.DEFAULT_FROM_EMAIL
+    domain = sender.rsplit("@", 1)[-1].strip(" >") if "@" in sender else "portal.localhost"
+    digest = hashlib.sha256(f"{email.kind}:{email.object_key}:{email.recipient}".encode()).hexdigest()[:16]
+    return f"<outbox-{email.pk}-{digest}@{domain}>"
 
 
 def is_transient(exc):
