@@ -6,7 +6,7 @@ refused or failed change leaves nothing behind. Services that touch both a proje
 its applications lock the project first, always, so two of them never wait on each other.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -42,12 +42,18 @@ def gate_window(project, *, student=None, today=None):
     """
     today = today or timezone.localdate()
     earliest = today + timedelta(days=1)
-    latest = max(project.apply_by, today) + timedelta(days=settings.OFFER_RESPONSE_DAYS + Engagement.SLOT_DAYS_AHEAD)
+    try:
+        latest = max(project.apply_by, today) + timedelta(
+            days=settings.OFFER_RESPONSE_DAYS + Engagement.SLOT_DAYS_AHEAD
+        )
+    except OverflowError:  # an apply-by date near the end of the calendar (from before its limit)
+        latest = date.max
     kickoff = earliest
     if student is not None:
         record = WorkEligibility.objects.current().filter(student=student).only("starts_on").first()
         if record is not None and record.starts_on and record.starts_on > earliest:
             kickoff = min(record.starts_on, latest)
+    kickoff = min(kickoff, date.max - timedelta(days=project.duration_days))
     return kickoff, kickoff + timedelta(days=project.duration_days)
 
 

@@ -107,6 +107,11 @@ def apply(request, slug):
                     messages.success(request, "Draft saved. Come back to finish it any time before the apply-by date.")
                 return redirect("applications:apply", slug=slug)
             except TransitionError as exc:
+                # A second submit of the same form (a double click, two tabs) finds it sent.
+                sent = Application.objects.filter(project=project, student=request.user).exclude(status=Status.DRAFT)
+                if sent.exists():
+                    messages.info(request, "Already submitted.")
+                    return redirect(sent.get())
                 refusal = exc
                 status = 400
         else:

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
@@ -6,6 +7,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from portal.models import Skill, User
 
@@ -73,8 +75,14 @@ class ProjectForm(forms.ModelForm):
 
     def clean_apply_by(self):
         apply_by = self.cleaned_data["apply_by"]
-        if apply_by <= timezone.localdate():
+        today = timezone.localdate()
+        if apply_by <= today:
             raise forms.ValidationError("Choose a date in the future.")
+        latest = today + timedelta(days=Project.APPLY_BY_MAX_DAYS)
+        if apply_by > latest:
+            raise forms.ValidationError(
+                f"Choose a date within six months, by {date_format(latest, 'F j, Y')} at the latest."
+            )
         return apply_by
 
     def clean(self):

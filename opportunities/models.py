@@ -86,6 +86,8 @@ class Project(models.Model):
     AMENDABLE = [Status.PUBLISHED, Status.CLOSED]
 
     HOURS_MIN, HOURS_MAX = 5, 40
+    # Applications close at most about six months ahead: projects are short and near.
+    APPLY_BY_MAX_DAYS = 183
     OPENINGS_MIN, OPENINGS_MAX = 1, 10
     DURATION_MIN, DURATION_MAX = 7, 31
 

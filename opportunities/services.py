@@ -267,6 +267,8 @@ def saved_search_create(*, user, query):
     _, filters = parse_params(query)
     filters.pop("sort", None)
     canonical = encode_filters(filters)
+    if len(canonical) > SavedSearch._meta.get_field("query").max_length:
+        raise TransitionError("This search is too long to save: use fewer words or filters, then save it again.")
     search, created = SavedSearch.objects.get_or_create(
         user=user, query=canonical, defaults={"name": saved_search_name(filters)}
     )

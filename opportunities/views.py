@@ -20,7 +20,7 @@ from portal.transitions import TransitionError
 from .forms import ProjectForm, question_formset
 from .listing_cache import cached
 from .models import Project, SavedSearch
-from .search import PAGE_SIZE, BrowseForm, encode_filters, search_projects
+from .search import PAGE_SIZE, BrowseForm, encode_filters, parse_params, search_projects
 from .services import (
     project_cancel,
     project_close,
@@ -191,7 +191,10 @@ def saved_search_list(request):
             search, created = saved_search_create(user=request.user, query=request.POST.get("query", ""))
         except TransitionError as exc:
             messages.error(request, str(exc))
-            return redirect("opportunities:project-list")
+            # Back to the same results, so what was typed is kept.
+            query = encode_filters(parse_params(request.POST.get("query", ""))[1])
+            url = reverse("opportunities:project-list")
+            return redirect(f"{url}?{query}" if query else url)
         messages.success(
             request,
             "Search saved: we email you new matches once a day." if created else "You had already saved this search.",

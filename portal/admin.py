@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from . import outbox
 from .admin_history import HistoryWithoutRevertAdmin
 from .admin_reason import action_with_reason, apply_each
 from .models import LearningResource, OutboundEmail, Skill, StudentProfile, User, WorkEligibility
@@ -82,10 +83,32 @@ class SkillAdmin(admin.ModelAdmin):
     inlines = [LearningResourceInline]
 
 
+class EmailProblemFilter(admin.SimpleListFilter):
+    title = "problem"
+    parameter_name = "problem"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("failed", "Failed"),
+            ("stuck", "Not sent an hour after it was due"),
+            ("any", "Failed or stuck"),
+        ]
+
+    def queryset(self, request, queryset):
+        stuck = outbox.stuck_emails()
+        if self.value() == "failed":
+            return queryset.filter(status=OutboundEmail.Status.FAILED)
+        if self.value() == "stuck":
+            return queryset.filter(pk__in=stuck.exclude(status=OutboundEmail.Status.FAILED).values("pk"))
+        if self.value() == "any":
+            return queryset.filter(pk__in=stuck.values("pk"))
+        return queryset
+
+
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
     list_display = ["created_at", "kind", "recipient", "status", "attempts", "sent_at"]
-    list_filter = ["status", "kind"]
+    list_filter = [EmailProblemFilter, "status", "kind"]
     search_fields = ["recipient", "subject"]
     date_hierarchy = "created_at"
     actions = ["retry_now"]
@@ -116,21 +139,10 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         files = [f"{item['name']} ({len(attachment_bytes(item)):,} bytes)" for item in obj.attachments or []]
         return ", ".join(files) or "—"
 
-    @admin.action(description="Send again now (failed or pending emails)")
+    @admin.action(description="Retry: send again now (failed or stuck emails)")
     def retry_now(self, request, queryset):
-        from .tasks import send_outbound_email
-
-        ids = list(
-            queryset.filter(status__in=[OutboundEmail.Status.FAILED, OutboundEmail.Status.PENDING]).values_list(
-                "pk", flat=True
-            )
-        )
-        OutboundEmail.objects.filter(pk__in=ids).update(
-            status=OutboundEmail.Status.PENDING, next_attempt_at=timezone.now(), attempts=0
-        )
-        for pk in ids:
-            send_outbound_email.delay(pk)
-        self.message_user(request, f"{len(ids)} email(s) queued again.", messages.SUCCESS)
+        count = outbox.outbox_retry(emails=list(queryset))
+        self.message_user(request, f"{count} email(s) queued again.", messages.SUCCESS)
 
 
 class ResumePresentFilter(admin.SimpleListFilter):

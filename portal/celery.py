@@ -26,7 +26,7 @@ app.conf.update(
     beat_schedule={
         "outbox-sweep": {
             "task": "portal.tasks.outbox_sweep_task",
-            "schedule": 120.0,
+            "schedule": 60.0,
         },
         # Hourly rather than daily: a missed beat costs an hour, and the job is idempotent.
         "eligibility-expiry": {

@@ -85,6 +85,7 @@ class ProfileForm(forms.Form):
         label="LinkedIn URL",
         required=False,
         assume_scheme="https",
+        max_length=StudentProfile._meta.get_field("linkedin_url").max_length,
         validators=[validate_linkedin_url],
         help_text="Your public profile address, like https://www.linkedin.com/in/your-name.",
     )

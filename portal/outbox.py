@@ -4,9 +4,14 @@
 to Celery only after commit, so a rolled-back change sends nothing and a Redis or worker
 outage delays mail without losing it (``outbox_sweep`` re-queues what is left). Delivery
 claims the row with a conditional update, so a task that runs twice sends once.
+
+The guarantee is *at least once*: a worker killed after the mail server accepted a message but
+before the row is marked sent leaves it to the sweep, which sends it again. Every message carries
+a ``Message-ID`` derived from its row, so that second copy is the same message to the receiver.
 """
 
 import base64
+import hashlib
 import logging
 import smtplib
 from datetime import timedelta
@@ -17,6 +22,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from kombu.exceptions import KombuError
 
 from .models import OutboundEmail
 
@@ -84,10 +90,33 @@ def outbox_store(*, kind, object_key, recipient, subject, body_text, body_html="
     )
     if not created:
         return None
+    # robust: whatever goes wrong handing it over, the caller's change is committed and stays a
+    # success; the row waits for the sweep.
+    transaction.on_commit(lambda: outbox_hand_off(email_id=email.pk), robust=True)
+    return email
+
+
+def outbox_hand_off(*, email_id):
+    """Give one row to Celery. A broker that does not answer (Redis down) is logged and left to
+    ``outbox_sweep``: it never turns the change that wrote the row into an error."""
     from .tasks import send_outbound_email
 
-    transaction.on_commit(lambda: send_outbound_email.delay(email.pk))
-    return email
+    try:
+        send_outbound_email.delay(email_id)
+    except (KombuError, OSError) as exc:
+        logger.warning(
+            "Email %s not handed to Celery (%s); the outbox sweep will send it.", email_id, type(exc).__name__
+        )
+        return False
+    return True
+
+
+def message_id(email):
+    """The same ``Message-ID`` on every attempt at one row, so a receiver can drop a second copy."""
+    sender = settings.DEFAULT_FROM_EMAIL
+    domain = sender.rsplit("@", 1)[-1].strip(" >") if "@" in sender else "portal.localhost"
+    digest = hashlib.sha256(f"{email.kind}:{email.object_key}:{email.recipient}".encode()).hexdigest()[:16]
+    return f"<outbox-{email.pk}-{digest}@{domain}>"
 
 
 def is_transient(exc):
@@ -129,7 +158,7 @@ def outbox_deliver(*, email_id):
         body=email.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.recipient],
-        headers=email.headers or None,
+        headers={**(email.headers or {}), "Message-ID": message_id(email)},
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
@@ -170,9 +199,39 @@ def outbox_due(*, grace=timedelta(minutes=1)):
 
 def outbox_sweep(*, limit=500):
     """Hand every overdue row to Celery again; delivery's claim makes a duplicate harmless."""
-    from .tasks import send_outbound_email
-
     ids = list(outbox_due().order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+    handed = 0
     for pk in ids:
-        send_outbound_email.delay(pk)
+        if not outbox_hand_off(email_id=pk):
+            break  # the broker is down: the next sweep tries again
+        handed += 1
+    return handed
+
+
+def stuck_emails():
+    """Emails staff should look at: failed for good, or not sent an hour after they were due
+    (a claim that never finished, or a broker that never took them)."""
+    hour_ago = timezone.now() - timedelta(hours=1)
+    return OutboundEmail.objects.filter(
+        Q(status=Status.FAILED) | Q(status__in=[Status.PENDING, Status.SENDING], next_attempt_at__lt=hour_ago)
+    )
+
+
+def outbox_retry(*, emails):
+    """Staff's "retry": failed or unsent rows go back to pending with fresh attempts and are
+    handed to Celery after commit. Sent rows are left alone. Returns how many."""
+    with transaction.atomic():
+        ids = list(
+            OutboundEmail.objects.filter(pk__in=[e.pk for e in emails])
+            .exclude(status=Status.SENT)
+            # A live claim is a worker sending right now: retrying it would send a second copy.
+            .exclude(status=Status.SENDING, claimed_until__gte=timezone.now())
+            .select_for_update()
+            .values_list("pk", flat=True)
+        )
+        OutboundEmail.objects.filter(pk__in=ids).update(
+            status=Status.PENDING, next_attempt_at=timezone.now(), attempts=0, claimed_until=None
+        )
+        for pk in ids:
+            transaction.on_commit(lambda pk=pk: outbox_hand_off(email_id=pk), robust=True)
     return len(ids)

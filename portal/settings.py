@@ -50,7 +50,7 @@ else:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.admin_site.PortalAdminConfig",  # Django's admin, with safe list filters
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.UriTooLongMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -105,6 +106,9 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", 0 if DEBUG else 60)
+# A persistent connection that the database dropped (restart, failover, idle kill) is checked
+# before a request uses it and replaced, instead of answering that request with a 500.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"
@@ -122,7 +126,15 @@ AUTHENTICATION_BACKENDS = [
 REDIS_URL = env.str("REDIS_URL", default="")
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            # Falls back to a per-process cache while Redis is down (portal/cache.py).
+            "BACKEND": "portal.cache.FallbackRedisCache",
+            "LOCATION": REDIS_URL,
+            # Fail fast: a request waits at most this long for a Redis that does not answer.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     # A file cache is shared by every process on the laptop (web and worker), so rate limits
     # hold across them; production shares Redis instead.
@@ -198,8 +210,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
-# Outbox: how long a claimed row may stay "sending" before the sweep takes it back.
-OUTBOX_CLAIM_SECONDS = 300
+# Outbox: how long a claimed row may stay "sending" before the sweep takes it back. Longer than
+# the send task's hard time limit (90 s, portal/celery.py), so a live send is never taken back.
+OUTBOX_CLAIM_SECONDS = 120
 OUTBOX_MAX_ATTEMPTS = 8
 
 STATIC_URL = "/static/"
@@ -244,12 +257,21 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
+# Longer addresses get our 414 page (gunicorn reads request lines up to 8190 bytes, Procfile).
+MAX_URI_LENGTH = 4096
+
+# Behind a proxy that terminates HTTPS, Django learns the scheme from X-Forwarded-Proto, but only
+# when TRUSTED_PROXY says the proxy sets that header itself (overwriting any value a client
+# sent); otherwise any client could claim HTTPS.
+if env.bool("TRUSTED_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = int(timedelta(days=365).total_seconds())

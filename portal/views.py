@@ -2,15 +2,18 @@ import json
 import logging
 
 from allauth.account.views import SignupView
+from csp.utils import build_policy
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -72,7 +75,11 @@ def healthz(request):
         logger.error("healthz: database check failed: %s", type(exc).__name__)
         checks["database"] = "error"
         status = 503
-    if settings.REDIS_URL:
+    probe = getattr(cache, "redis_ping", None)
+    if settings.REDIS_URL and probe is not None:
+        # The cache answers from memory while Redis is down; ask Redis itself.
+        checks["redis"] = "ok" if probe() else "error"
+    elif settings.REDIS_URL:
         try:
             cache.set("healthz", "ok", 5)
             checks["redis"] = "ok" if cache.get("healthz") == "ok" else "error"
@@ -184,6 +191,52 @@ def delete_account(request):
         messages.success(request, "Your account is deleted. Thank you for using the portal.")
         return redirect("portal:home")
     return render(request, "portal/delete_account.html", {"form": form})
+
+
+def secure_headers(request, response):
+    """The headers every page of ours carries, set by the view itself: an error raised inside
+    a middleware (a bad Host header) skips the middlewares that would set them."""
+    policy = build_policy()
+    if policy:
+        response.headers.setdefault("Content-Security-Policy", policy)
+    response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", settings.SECURE_REFERRER_POLICY)
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if getattr(settings, "SECURE_HSTS_SECONDS", 0) and request.is_secure():
+        response.headers.setdefault(
+            "Strict-Transport-Security", f"max-age={settings.SECURE_HSTS_SECONDS}; includeSubDomains; preload"
+        )
+    return response
+
+
+def _error_page(request, template, status, context=None):
+    return secure_headers(request, render(request, template, context or {}, status=status))
+
+
+def bad_request(request, exception):
+    return _error_page(request, "400.html", 400)
+
+
+def permission_denied(request, exception):
+    return _error_page(request, "403.html", 403)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent with a missing or stale CSRF token: usually a page left open too long, or
+    signed out and in again in another tab. Said plainly, with the way back."""
+    back = request.META.get("HTTP_REFERER", "")
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        host = None
+    if not (host and url_has_allowed_host_and_scheme(back, allowed_hosts={host}, require_https=request.is_secure())):
+        back = ""
+    return _error_page(request, "403_csrf.html", 403, {"back": back})
+
+
+def uri_too_long(request):
+    return _error_page(request, "414.html", 414)
 
 
 def page_not_found(request, exception):

@@ -157,3 +157,20 @@ def test_committed_transaction_sends(alice):
         queue_welcome(alice)
         assert mail.outbox == []
     assert len(mail.outbox) == 1
+
+
+def test_every_attempt_at_one_row_carries_the_same_message_id(alice, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        row = queue_welcome(alice)
+    with mock.patch("django.core.mail.EmailMessage.send", side_effect=smtplib.SMTPServerDisconnected("gone")):
+        outbox_deliver(email_id=row.pk)
+    OutboundEmail.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+    outbox_deliver(email_id=row.pk)
+    with django_capture_on_commit_callbacks(execute=False):
+        other = outbox_enqueue(kind="welcome", obj=alice.pk, recipient="x@example.edu", template="welcome", context={})
+    outbox_deliver(email_id=other.pk)
+    first, second = mail.outbox
+    assert first.extra_headers["Message-ID"].startswith(f"<outbox-{row.pk}-")
+    assert first.extra_headers["Message-ID"].endswith("@portal.localhost>")
+    assert first.message()["Message-ID"] == first.extra_headers["Message-ID"]
+    assert second.extra_headers["Message-ID"] != first.extra_headers["Message-ID"]
