@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -26,6 +27,7 @@ class OrganizationAdmin(SimpleHistoryAdmin):
     inlines = [MembershipInline]
     actions = ["verify", "suspend"]
     date_hierarchy = "created_at"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_members=Count("memberships"))
