@@ -58,27 +58,48 @@ def _set_status(*, organization, by, to, allowed_from, reason=""):
     return locked
 
 
+def _tell_members(organization, template):
+    """Every member hears of a change of the organization's standing, once per change."""
+    changed = organization.status_changed_at.timestamp()
+    event = f"{organization._meta.label_lower}:{organization.pk}:{organization.status}:{changed}"
+    for membership in organization.memberships.select_related("user"):
+        outbox_enqueue(
+            kind=template,
+            obj=event,
+            recipient=membership.user.email,
+            template=template,
+            context={"organization": organization, "person": membership.user},
+        )
+
+
 def organization_verify(*, organization, by):
-    """Staff vouch for a pending (or reinstate a suspended) organization."""
-    return _set_status(
-        organization=organization,
-        by=by,
-        to=Organization.Status.VERIFIED,
-        allowed_from=[Organization.Status.PENDING, Organization.Status.SUSPENDED],
-    )
+    """Staff vouch for a pending (or reinstate a suspended) organization; its members are told."""
+    with transaction.atomic():
+        organization = _set_status(
+            organization=organization,
+            by=by,
+            to=Organization.Status.VERIFIED,
+            allowed_from=[Organization.Status.PENDING, Organization.Status.SUSPENDED],
+        )
+        _tell_members(organization, "organization-verified")
+    return organization
 
 
 def organization_suspend(*, organization, by, reason):
-    """Staff suspend an organization: its projects leave the listings at once."""
+    """Staff suspend an organization: its projects leave the listings at once; its members are
+    told why."""
     if not reason.strip():
         raise OrganizationError("Give a reason for the suspension.")
-    return _set_status(
-        organization=organization,
-        by=by,
-        to=Organization.Status.SUSPENDED,
-        allowed_from=[Organization.Status.PENDING, Organization.Status.VERIFIED],
-        reason=reason.strip(),
-    )
+    with transaction.atomic():
+        organization = _set_status(
+            organization=organization,
+            by=by,
+            to=Organization.Status.SUSPENDED,
+            allowed_from=[Organization.Status.PENDING, Organization.Status.VERIFIED],
+            reason=reason.strip(),
+        )
+        _tell_members(organization, "organization-suspended")
+    return organization
 
 
 def organization_invite(*, organization, by, email):
