@@ -63,7 +63,7 @@ class ProjectAdmin(admin.ModelAdmin):
     inlines = [QuestionInline, ProjectEventInline]
     actions = ["publish", "send_back"]
 
-    @admin.display(description="Organization", ordering="organization__status")
+    @admin.display(description="Organization status", ordering="organization__status")
     def organization_status(self, obj):
         return obj.organization.get_status_display()
 
