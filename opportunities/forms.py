@@ -6,6 +6,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 
 from portal.models import Skill, User
+from portal.templatetags.portal_tags import name_and_email
 
 from .models import Project, Question
 
@@ -60,7 +61,7 @@ class ProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["skills"].queryset = Skill.objects.order_by("name")
         self.fields["contact"].queryset = User.objects.filter(membership__organization=organization).order_by("email")
-        self.fields["contact"].label_from_instance = lambda user: f"{user.get_full_name()} ({user.email})"
+        self.fields["contact"].label_from_instance = name_and_email
         self.fields[
             "fee"
         ].help_text = f"A fixed fee for the whole project: at least ${settings.PAY_FLOOR_PER_HOUR} per estimated hour."

@@ -207,3 +207,10 @@ def eligibility_remind_expiring(*, today=None):
             )
             sent += 1
     return sent
+
+
+def user_rename(*, user, first_name, last_name):
+    """The name projects, member lists and emails use ("Hello Dana,")."""
+    user.first_name, user.last_name = first_name.strip(), last_name.strip()
+    user.save(update_fields=["first_name", "last_name"])
+    return user

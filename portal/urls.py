@@ -18,6 +18,7 @@ portal_patterns = [
     path("profile/resume/<int:pk>/", views.resume, name="resume-of"),
     path("profile/data/", views.data_export, name="data-export"),
     path("profile/delete/", views.delete_account, name="account-delete"),
+    path("account/name/", views.account_name, name="account-name"),
     path("eligibility/document/<int:pk>/", views.eligibility_document, name="eligibility-document"),
 ]
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import services
 from .data_rights import account_delete, account_export
-from .forms import DeleteAccountForm, ProfileForm
+from .forms import DeleteAccountForm, NameForm, ProfileForm
 from .models import StudentProfile, User, WorkEligibility
 
 logger = logging.getLogger(__name__)
@@ -194,6 +194,18 @@ def delete_account(request):
         messages.success(request, "Your account is deleted. Thank you for using the portal.")
         return redirect("portal:home")
     return render(request, "portal/delete_account.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_name(request):
+    user = request.user
+    form = NameForm(request.POST or None, initial={"first_name": user.first_name, "last_name": user.last_name})
+    if request.method == "POST" and form.is_valid():
+        services.user_rename(user=user, **form.cleaned_data)
+        messages.success(request, "Your name is saved.")
+        return redirect("portal:account-name")
+    return render(request, "portal/account_name.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def page_not_found(request, exception):

@@ -64,6 +64,7 @@ def _employer_pages():
         "/employer/projects/new/",
         "/organization/",
         "/accounts/email/",
+        "/account/name/",
     ]
     with_applicants = projects.filter(applications__isnull=False).distinct().first()
     if with_applicants:

@@ -52,6 +52,15 @@ def has_errors(*forms):
     return bool(error_items(*forms))
 
 
+def name_and_email(user):
+    """ "Dana Lee (dana@acme.example)", or the address alone before the person gave a name
+    (never "dana@acme.example (dana@acme.example)")."""
+    return f"{user.public_name} ({user.email})" if user.public_name else user.email
+
+
+register.filter("name_and_email", name_and_email)
+
+
 @register.filter
 def iso_datetime(value):
     """A `<time datetime>` value the HTML standard accepts: local time to the second with its
