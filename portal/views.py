@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import services
+from . import dashboards, services
 from .data_rights import account_delete, account_export
 from .forms import DeleteAccountForm, NameForm, ProfileForm
 from .models import StudentProfile, User, WorkEligibility
@@ -31,14 +31,15 @@ def home(request):
 
 @login_required
 def dashboard(request):
+    """What needs this person now (portal/dashboards.py), each item a link."""
     user = request.user
     if user.is_staff:
-        template = "portal/dashboard_staff.html"
+        template, items = "portal/dashboard_staff.html", dashboards.staff_items(user)
     elif user.role == User.Role.EMPLOYER:
-        template = "portal/dashboard_employer.html"
+        template, items = "portal/dashboard_employer.html", dashboards.employer_items(user)
     else:
-        template = "portal/dashboard_student.html"
-    return render(request, template, {})
+        template, items = "portal/dashboard_student.html", dashboards.student_items(user)
+    return render(request, template, {"items": items})
 
 
 @never_cache
