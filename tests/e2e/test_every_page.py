@@ -46,20 +46,22 @@ def contrast(a, b):
     return (high + 0.05) / (low + 0.05)
 
 
-def focus_problems(page, url, tabs=4):
-    """Tab through the first few controls and measure each one's ring against its background."""
+def focus_problems(page, url):
+    """Tab to the first few controls of the header, then of the main content (cards, forms,
+    messages: the page's other backgrounds), and measure each ring against what is behind it."""
     problems = []
-    page.locator("body").focus()
-    for _ in range(tabs):
-        page.keyboard.press("Tab")
-        found = page.evaluate(FOCUS_COLOURS)
-        if found is None:
-            break
-        if found["ring"] is None:
-            problems.append(f"{url}: no focus ring on {found['name']}")
-        elif contrast(found["ring"], found["behind"]) < 3:
-            ratio = contrast(found["ring"], found["behind"])
-            problems.append(f"{url}: focus ring {ratio:.1f}:1 on {found['name']}")
+    for start, tabs in (("document.activeElement.blur()", 3), ("document.querySelector('main').focus()", 4)):
+        page.evaluate(start)
+        for _ in range(tabs):
+            page.keyboard.press("Tab")
+            found = page.evaluate(FOCUS_COLOURS)
+            if found is None:
+                break
+            if found["ring"] is None:
+                problems.append(f"{url}: no focus ring on {found['name']}")
+            elif contrast(found["ring"], found["behind"]) < 3:
+                ratio = contrast(found["ring"], found["behind"])
+                problems.append(f"{url}: focus ring {ratio:.1f}:1 on {found['name']}")
     return problems
 
 
