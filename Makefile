@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install bench clean
+VNU_JAR := .tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+
+.PHONY: run test lint format install vnu bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +17,13 @@ $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The Nu HTML checker for tests/test_valid_html.py (needs npm and Java 11+), kept in .tools/.
+$(VNU_JAR):
+	mkdir -p .tools/vnu
+	npm install --silent --no-audit --no-fund --ignore-scripts --prefix .tools/vnu vnu-jar@26.9.27
+
+vnu: $(VNU_JAR)
 
 run: install
 	mkdir -p var

@@ -61,6 +61,8 @@ class ApplicationAdmin(admin.ModelAdmin):
     """Read-only for staff: the state changes through the services only (students and employers
     act on their pages); staff read, filter and export."""
 
+    # The application's page is the student's own (404 to staff): no "View on site" link.
+    view_on_site = False
     list_display = ["__str__", "organization", "status", "submitted_at", "offered_at", "decided_at"]
     list_filter = ["status", "reason", ("submitted_at", admin.DateFieldListFilter), "project__organization"]
     list_select_related = ["project__organization", "student"]

@@ -16,7 +16,7 @@ from portal.models import User, WorkEligibility
 from portal.services import eligibility_declare
 
 from .engagements import demo as engagements_demo
-from .models import Answer, Application, ApplicationEvent, Assessment
+from .models import Answer, Application, ApplicationEvent, Assessment, ReviewRequest
 from .outcomes_demo import seed as seed_outcomes
 
 S = Application.Status
@@ -79,23 +79,31 @@ def _application(student, project, state, *, rating=None):
         Answer.objects.create(application=application, question=question, text=ANSWERS[i % len(ANSWERS)])
     fields = {"status": state}
     path = PATHS[state]
+    # One clock for the fields and the events, so a timeline reads in order: submitted, a day
+    # later shortlisted, offered, then decided (a lapsed offer lapses when its time runs out).
+    submitted_at = now - timedelta(days=8 if state == S.LAPSED else 4)
+    times = {S.SUBMITTED: submitted_at, S.SHORTLISTED: submitted_at + timedelta(days=1)}
     if path:
-        fields.update(submitted_at=now - timedelta(days=4), digested_at=now - timedelta(days=3))
+        fields.update(submitted_at=submitted_at, digested_at=submitted_at + timedelta(days=1))
     if S.OFFERED in path:
         offered_at = now - timedelta(days=5 if state == S.LAPSED else 1)
-        fields.update(offered_at=offered_at, offer_expires_at=offered_at + timedelta(days=settings.OFFER_RESPONSE_DAYS))
+        expires_at = offered_at + timedelta(days=settings.OFFER_RESPONSE_DAYS)
+        fields.update(offered_at=offered_at, offer_expires_at=expires_at)
+        times[S.OFFERED] = offered_at
     if state in (S.ACCEPTED, S.DECLINED, S.NOT_SELECTED, S.WITHDRAWN, S.LAPSED):
-        fields["decided_at"] = now - timedelta(hours=6)
+        fields["decided_at"] = times[state] = (
+            fields["offer_expires_at"] if state == S.LAPSED else now - timedelta(hours=6)
+        )
     if state == S.NOT_SELECTED:
         fields.update(
             reason=Application.Reason.SKILLS,
             message="Thank you for a thoughtful application. We needed more Excel modelling experience this time.",
         )
     Application.objects.filter(pk=application.pk).update(**fields)
-    previous, at = S.DRAFT, now - timedelta(days=4)
+    previous = S.DRAFT
     for step in path:
-        ApplicationEvent.objects.create(application=application, from_status=previous, to_status=step, at=at)
-        previous, at = step, at + timedelta(hours=20)
+        ApplicationEvent.objects.create(application=application, from_status=previous, to_status=step, at=times[step])
+        previous = step
     if rating and path:
         Assessment.objects.create(application=application, rating=rating, notes="Clear, specific answers.")
     if state == S.ACCEPTED and project.applications.filter(status=S.ACCEPTED).count() >= project.openings:
@@ -112,6 +120,10 @@ def seed(out):
     for title, state in STUDENT_APPLICATIONS:
         if title in projects:
             _application(student, projects[title], state)
+    # The draft-review queue has the demo student's draft in it.
+    draft = Application.objects.filter(student=student, status=S.DRAFT).first()
+    if draft is not None and not ReviewRequest.objects.filter(application=draft).exists():
+        ReviewRequest.objects.create(application=draft)
     target = projects.get(APPLICANTS_PROJECT)
     for email, first, last, state, rating in APPLICANTS:
         applicant = demo_user(email, User.Role.STUDENT, first, last)

@@ -155,7 +155,11 @@ def _application(student, project, state, submitted_at):
     decided_at = submitted_at + timedelta(days=2 + student.pk % 4)
     Application.objects.filter(pk=application.pk).update(
         offered_at=decided_at if offered else None,
-        decided_at=decided_at + timedelta(days=1) if state not in (S.SUBMITTED, S.SHORTLISTED) else None,
+        # The final decision: the student's answer a day after an offer, else the employer's or
+        # the student's own step (the timeline's last event).
+        decided_at=(decided_at + timedelta(days=1) if offered else decided_at)
+        if state not in (S.SUBMITTED, S.SHORTLISTED)
+        else None,
         reason=Application.Reason.ANOTHER_CANDIDATE if state == S.NOT_SELECTED else "",
     )
     employer_step = {
@@ -174,6 +178,14 @@ def _application(student, project, state, submitted_at):
             to_status=employer_step,
             by=project.contact,
             at=decided_at,
+        )
+    if offered:
+        ApplicationEvent.objects.create(
+            application=application,
+            from_status=S.OFFERED,
+            to_status=state,
+            by=student,
+            at=decided_at + timedelta(days=1),
         )
     if state == S.ACCEPTED:
         # Most accepted offers of the cohort are finished work, some of it after its due date.

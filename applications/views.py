@@ -220,9 +220,10 @@ def _applicants_url(project, params):
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def _eligibility_summary(records):
+def _eligibility_summary(records, *, blind=False):
     """Where the applicant stands with the gate, without the basis: employers need to know
-    whether the student may work, not their citizenship or visa (the gate decides on selection)."""
+    whether the student may work, not their citizenship or visa (the gate decides on selection).
+    Blind review shows no end date either: a date says the authorization is time-limited."""
     record = records[0] if records else None
     if record is None:
         return "Not declared yet"
@@ -232,7 +233,7 @@ def _eligibility_summary(records):
         return "Waiting for the career center's check"
     if record.status not in (WorkEligibility.Status.ATTESTED, WorkEligibility.Status.VERIFIED):
         return "Not confirmed"
-    if record.ends_on:
+    if record.ends_on and not blind:
         return f"Confirmed until {record.ends_on:%b} {record.ends_on.day}, {record.ends_on.year}"
     return "Confirmed"
 
@@ -275,12 +276,13 @@ def _applicants_page(request, project, *, failed=None, status=200):
         profile = getattr(application.student, "student_profile", None)
         assessment = getattr(application, "assessment", None)
         by_question = {a.question_id: a.text for a in application.answers.all()}
+        shown = application.is_revealed or not blind
         row = {
             "application": application,
-            "shown": application.is_revealed or not blind,
+            "shown": shown,
             "profile": profile,
             "skills": list(profile.skills.all()) if profile else [],
-            "eligibility": _eligibility_summary(application.student.current_eligibility),
+            "eligibility": _eligibility_summary(application.student.current_eligibility, blind=not shown),
             "answers": [(q, by_question.get(q.pk, "")) for q in questions],
             "rating": str(assessment.rating) if assessment and assessment.rating else "",
             "notes": assessment.notes if assessment else "",

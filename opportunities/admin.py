@@ -140,7 +140,7 @@ class ProjectAdmin(HistoryWithoutRevertAdmin):
             return None
         return HttpResponseRedirect(reverse("admin:opportunities_project_amend", args=[queryset.get().pk]))
 
-    @admin.display(description="Organization", ordering="organization__status")
+    @admin.display(description="Organization status", ordering="organization__status")
     def organization_status(self, obj):
         return obj.organization.get_status_display()
 

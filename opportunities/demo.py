@@ -1,14 +1,17 @@
 """Demo organizations (every size) and about forty published projects; idempotent."""
 
+import secrets
 from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.text import slugify
 
-from portal.models import Membership, Organization, Skill, User
+from portal.demo import demo_user
+from portal.models import Invitation, Membership, Organization, Skill, User
 
 from .models import CareerPath, Project, Question
+from .services import saved_search_create
 
 ORGANIZATIONS = [
     # (name, size, industry, state)
@@ -146,6 +149,36 @@ def _project(*, organization, contact, title, path, skills, hours, fee, remote, 
     return project
 
 
+PENDING_ORGANIZATION = ("Northwind Robotics", Organization.Size.STARTUP, "Robotics", "WA")
+
+
+def _admin_queues(home, employer):
+    """Something in each staff queue, so a new staff member sees how it works: an organization
+    waiting for verification, an open invitation and a saved search."""
+    name, size, industry, state = PENDING_ORGANIZATION
+    pending, created = Organization.objects.get_or_create(
+        slug=slugify(name),
+        defaults={
+            "name": name,
+            "website": f"https://{slugify(name)}.example.com",
+            "size": size,
+            "industry": industry,
+            "state": state,
+            "status": Organization.Status.PENDING,
+        },
+    )
+    if created:
+        owner = demo_user("founder@northwind.demo.test", User.Role.EMPLOYER, "Priya", "Raman")
+        Membership.objects.get_or_create(user=owner, defaults={"organization": pending, "role": Membership.Role.OWNER})
+    if employer is not None and not Invitation.objects.filter(organization=home).exists():
+        Invitation.objects.create(
+            organization=home, email="new.colleague@demo.test", token=secrets.token_urlsafe(32), invited_by=employer
+        )
+    student = User.objects.filter(email="student@demo.test").first()
+    if student is not None:
+        saved_search_create(user=student, query="q=data&remote=yes")
+
+
 def seed(out):
     organizations = [_organization(*row) for row in ORGANIZATIONS]
     contacts = [_contact(org, i) for i, org in enumerate(organizations)]
@@ -179,6 +212,7 @@ def seed(out):
         status=Project.Status.IN_REVIEW,
         days_ago=0,
     )
+    _admin_queues(home, employer)
     out.write(
         f"  organizations: {Organization.objects.count()}, "
         f"published projects: {Project.objects.filter(status=Project.Status.PUBLISHED).count()}"

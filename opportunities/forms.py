@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from portal.models import Skill, User
+from portal.templatetags.portal_tags import name_and_email
 
 from .models import Project, Question
 
@@ -67,7 +68,7 @@ class ProjectForm(forms.ModelForm):
             self.fields["contact"].queryset = User.objects.filter(membership__organization=organization).order_by(
                 "email"
             )
-            self.fields["contact"].label_from_instance = lambda user: f"{user.get_full_name()} ({user.email})"
+            self.fields["contact"].label_from_instance = name_and_email
         self.fields[
             "fee"
         ].help_text = f"A fixed fee for the whole project: at least ${settings.PAY_FLOOR_PER_HOUR} per estimated hour."

@@ -127,6 +127,7 @@ def _browse_page(params):
     return {
         **results,
         "form_html": form_html,
+        "has_errors": bool(form.errors),
         "q": filters.get("q", ""),
         "query": query,
         "search_query": encode_filters({k: v for k, v in filters.items() if k != "sort"}),

@@ -72,6 +72,8 @@ class UserAdmin(DjangoUserAdmin):
 class LearningResourceInline(admin.TabularInline):
     model = LearningResource
     extra = 1
+    # Without a scheme, Django 5.2 warns on every form it builds (an error page in tests).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Skill)

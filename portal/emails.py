@@ -82,6 +82,22 @@ def organization_invitation(invitation, *, inviter):
     )
 
 
+def _organization_standing(kind, organization):
+    """Every member hears of a change of the organization's standing, once per change."""
+    changed = organization.status_changed_at.timestamp()
+    key = f"{organization._meta.label_lower}:{organization.pk}:{organization.status}:{changed}"
+    for membership in organization.memberships.select_related("user"):
+        _send(kind, key, membership.user, organization=organization)
+
+
+def organization_verified(organization):
+    _organization_standing("organization-verified", organization)
+
+
+def organization_suspended(organization):
+    _organization_standing("organization-suspended", organization)
+
+
 def project_published(project, *, person):
     return _send("project-published", project, person, project=project)
 

@@ -20,15 +20,45 @@ class SignupForm(forms.Form):
         initial=User.Role.STUDENT,
     )
 
+    # allauth's adapter copies first_name and last_name onto the new user.
+    first_name = forms.CharField(
+        label="First name",
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+        help_text="Employers: required; students and colleagues see it on your projects and in emails.",
+    )
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request_role = (self.initial or {}).get("role")
         if request_role in (User.Role.STUDENT, User.Role.EMPLOYER):
             self.fields["role"].initial = request_role
 
+    def clean(self):
+        data = super().clean()
+        if data.get("role") == User.Role.EMPLOYER:
+            for name in ("first_name", "last_name"):
+                if not data.get(name, "").strip():
+                    self.add_error(name, f"Enter your {self.fields[name].label.lower()}: it goes on your projects.")
+        return data
+
     def signup(self, request, user):
         # The role is set in AccountAdapter.save_user, before the first save.
         pass
+
+
+class NameForm(forms.Form):
+    """The name on the account page: what colleagues, students and emails call you."""
+
+    first_name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
 
 
 class SkillChoiceField(forms.ModelMultipleChoiceField):

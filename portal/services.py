@@ -221,3 +221,10 @@ def profiles_map_to_program(*, profiles, program):
     new = [through(studentprofile_id=pk, program_id=program.pk) for pk in missing]
     through.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
+
+
+def user_rename(*, user, first_name, last_name):
+    """The name projects, member lists and emails use ("Hello Dana,")."""
+    user.first_name, user.last_name = first_name.strip(), last_name.strip()
+    user.save(update_fields=["first_name", "last_name"])
+    return user

@@ -19,6 +19,7 @@ portal_patterns = [
     path("profile/data/", views.data_export, name="data-export"),
     path("profile/time-zone/", views.time_zone, name="time-zone"),
     path("profile/delete/", views.delete_account, name="account-delete"),
+    path("account/name/", views.account_name, name="account-name"),
     path("eligibility/document/<int:pk>/", views.eligibility_document, name="eligibility-document"),
 ]
 

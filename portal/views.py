@@ -18,10 +18,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import services
+from . import dashboards, services
 from .access import student_required
 from .data_rights import account_delete, account_export
-from .forms import DeleteAccountForm, ProfileForm, TimeZoneForm
+from .forms import DeleteAccountForm, NameForm, ProfileForm, TimeZoneForm
 from .models import StudentProfile, User, WorkEligibility
 from .uploads import private_file_response
 
@@ -35,14 +35,15 @@ def home(request):
 
 @login_required
 def dashboard(request):
+    """What needs this person now (portal/dashboards.py), each item a link."""
     user = request.user
     if user.is_staff:
-        template = "portal/dashboard_staff.html"
+        template, items = "portal/dashboard_staff.html", dashboards.staff_items(user)
     elif user.role == User.Role.EMPLOYER:
-        template = "portal/dashboard_employer.html"
+        template, items = "portal/dashboard_employer.html", dashboards.employer_items(user)
     else:
-        template = "portal/dashboard_student.html"
-    return render(request, template, {})
+        template, items = "portal/dashboard_student.html", dashboards.student_items(user)
+    return render(request, template, {"items": items})
 
 
 @never_cache
@@ -237,6 +238,18 @@ def csrf_failure(request, reason=""):
 
 def uri_too_long(request):
     return _error_page(request, "414.html", 414)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_name(request):
+    user = request.user
+    form = NameForm(request.POST or None, initial={"first_name": user.first_name, "last_name": user.last_name})
+    if request.method == "POST" and form.is_valid():
+        services.user_rename(user=user, **form.cleaned_data)
+        messages.success(request, "Your name is saved.")
+        return redirect("portal:account-name")
+    return render(request, "portal/account_name.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def page_not_found(request, exception):

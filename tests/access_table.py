@@ -129,6 +129,7 @@ ROWS = [
     ),
     Row("portal:data-export", STUDENTS, method="post"),
     Row("portal:time-zone", SIGNED_IN),
+    Row("portal:account-name", SIGNED_IN),
     Row("portal:account-delete", STUDENTS),
     Row(
         "portal:eligibility-document",

@@ -67,28 +67,35 @@ def _set_status(*, organization, by, to, allowed_from, verb, reason=""):
 
 
 def organization_verify(*, organization, by):
-    """Staff vouch for a pending (or reinstate a suspended) organization."""
-    return _set_status(
-        organization=organization,
-        by=by,
-        to=Organization.Status.VERIFIED,
-        allowed_from=[Organization.Status.PENDING, Organization.Status.SUSPENDED],
-        verb="verified",
-    )
+    """Staff vouch for a pending (or reinstate a suspended) organization; its members are told."""
+    with transaction.atomic():
+        organization = _set_status(
+            organization=organization,
+            by=by,
+            to=Organization.Status.VERIFIED,
+            allowed_from=[Organization.Status.PENDING, Organization.Status.SUSPENDED],
+            verb="verified",
+        )
+        emails.organization_verified(organization)
+    return organization
 
 
 def organization_suspend(*, organization, by, reason):
-    """Staff suspend an organization: its projects leave the listings at once."""
+    """Staff suspend an organization: its projects leave the listings at once; its members are
+    told why."""
     if not reason.strip():
         raise TransitionError("Give a reason for the suspension.")
-    return _set_status(
-        organization=organization,
-        by=by,
-        to=Organization.Status.SUSPENDED,
-        allowed_from=[Organization.Status.PENDING, Organization.Status.VERIFIED],
-        verb="suspended",
-        reason=reason.strip(),
-    )
+    with transaction.atomic():
+        organization = _set_status(
+            organization=organization,
+            by=by,
+            to=Organization.Status.SUSPENDED,
+            allowed_from=[Organization.Status.PENDING, Organization.Status.VERIFIED],
+            verb="suspended",
+            reason=reason.strip(),
+        )
+        emails.organization_suspended(organization)
+    return organization
 
 
 def organization_invite(*, organization, by, email):

@@ -1,5 +1,7 @@
 """Staff in the admin: applications to read, filter and export; the draft-review queue."""
 
+import re
+
 import pytest
 
 from applications.models import Application, ReviewRequest
@@ -58,3 +60,19 @@ def test_staff_answer_a_review_request_and_the_student_is_emailed(client, sid, p
     assert OutboundEmail.objects.filter(kind="review-answered").count() == 1
     application_request_review(application=application, by=ready_alice)
     assert ReviewRequest.objects.filter(answered_at__isnull=True).count() == 1
+
+
+def test_the_application_page_in_the_admin_has_no_link_to_a_page_staff_cannot_open(client, sid, project, ready_alice):
+    application = ApplicationFactory(project=project, student=ready_alice, status=S.SUBMITTED)
+    client.force_login(sid)
+    page = client.get(f"/admin/applications/application/{application.pk}/change/").content.decode()
+    assert "View on site" not in page
+    assert client.get(application.get_absolute_url()).status_code == 404
+
+
+def test_the_admin_project_list_has_one_organization_column(client, sid, project):
+    client.force_login(sid)
+    page = client.get("/admin/opportunities/project/").content.decode()
+    headings = re.findall(r'<th scope="col" class="[^"]*column-(\w+)', page)
+    assert "organization" in headings and "organization_status" in headings
+    assert ">Organization</a>" in page and ">Organization status</a>" in page

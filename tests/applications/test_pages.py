@@ -319,3 +319,17 @@ def test_employers_see_whether_an_applicant_may_work_not_their_visa(client, proj
     page = client.get(applicants_url(project)).content.decode()
     assert "Confirmed until Dec 31, 2099" in page and page.count("Confirmed") == 2
     assert "F-1" not in page and "citizen" not in page.lower()
+
+
+def test_blind_review_shows_eligibility_confirmed_without_an_end_date(client, project, carol, alice, bob):
+    make_ready(alice, basis="f1_opt", status="verified", starts_on="2020-01-01", ends_on="2099-12-31")
+    make_ready(bob, basis="citizen")
+    for student in (alice, bob):
+        ApplicationFactory(project=project, student=student, status=S.SUBMITTED)
+    client.force_login(carol)
+    page = client.get(applicants_url(project)).content.decode()
+    assert page.count("<dd>Confirmed <span") == 2
+    assert "2099" not in page
+    # Once names show, the date does too: the employer plans the work around it.
+    page = client.get(applicants_url(project, "?blind=0")).content.decode()
+    assert "Confirmed until Dec 31, 2099" in page

@@ -44,7 +44,12 @@ def test_demo_student_completes_payroll_sign_up(page, demo_student, axe_violatio
     page.get_by_role("button", name="Sign and save").click()
 
     # The mistake is explained beside the field; the numbers must be typed again.
-    page.get_by_text("fails the bank check digit").wait_for()
+    page.locator("#id_routing_number_error").get_by_text("fails the bank check digit").wait_for()
+    # The summary at the top has focus and links to the field.
+    page.wait_for_function("document.activeElement.matches('[data-error-summary]')")
+    assert page.title().startswith("Error: ")
+    page.get_by_role("link", name="Bank routing number: This routing number fails the bank check digit").click()
+    assert page.evaluate("document.activeElement.id") == "id_routing_number"
     assert page.get_by_label("Legal last name").input_value() == "Rivera"
     assert page.get_by_label("Taxpayer id (SSN or ITIN)").input_value() == ""
     assert "123-45-6789" not in page.content()

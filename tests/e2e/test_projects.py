@@ -40,7 +40,7 @@ def test_employer_posts_staff_publish_student_finds_it(page, demo):
     page.get_by_label("Days from kick-off to due date").fill("14")
     page.locator("#id_questions-0-text").fill("How would you check the data for mistakes?")
     page.get_by_role("button", name="Save draft").click()
-    page.get_by_text("The fee must be at least $300 for 15 hours").wait_for()
+    page.locator("#id_fee_error").get_by_text("The fee must be at least $300 for 15 hours").wait_for()
     assert page.get_by_label("Title").input_value() == "Zeppelin fleet maintenance log"
     page.get_by_label("Fee (USD)").fill("450")
     page.get_by_role("button", name="Save draft").click()

@@ -25,7 +25,7 @@ def test_new_student_signs_up_verifies_and_lands_on_dashboard(page):
 
     page.get_by_role("heading", name="Welcome").wait_for()
     assert page.url.endswith("/dashboard/")
-    assert page.get_by_text("Confirm your work eligibility").is_visible()
+    assert page.get_by_role("link", name="Declare your work eligibility before you apply").is_visible()
 
 
 @pytest.mark.parametrize("path", ["/", "/accounts/signup/", "/accounts/login/", "/accounts/password/reset/"])

@@ -75,7 +75,7 @@ def test_bad_resume_keeps_the_rest_of_the_form(page, alice, password):
         {"name": "resume.pdf", "mimeType": "application/pdf", "buffer": b"MZ\x90\x00 not a pdf"}
     )
     page.get_by_role("button", name="Save profile").click()
-    page.get_by_text("its content is not one").wait_for()
+    page.locator("#id_resume_error").get_by_text("its content is not one").wait_for()
     assert page.get_by_label("Program or major").input_value() == "B.A. History"
     assert page.get_by_label("Résumé (PDF)").get_attribute("aria-invalid") == "true"
 
@@ -93,7 +93,7 @@ def test_eligibility_page_with_errors_and_history_passes_axe(page, axe_violation
     page.goto("/eligibility/")
     page.get_by_label(re.compile("Optional Practical Training")).check()
     page.get_by_role("button", name="Save my declaration").click()
-    page.get_by_text("Upload your authorization document.").wait_for()
+    page.locator("#id_document_error").get_by_text("Upload your authorization document.").wait_for()
     assert axe_violations(page) == []
 
 

@@ -16,7 +16,14 @@ def sign_up(client, capture, email, role):
     with capture(execute=True):
         return client.post(
             reverse("account_signup"),
-            {"email": email, "password1": SIGNUP_PASSWORD, "password2": SIGNUP_PASSWORD, "role": role},
+            {
+                "email": email,
+                "password1": SIGNUP_PASSWORD,
+                "password2": SIGNUP_PASSWORD,
+                "role": role,
+                # Employers give their name; students may leave it for their profile.
+                **({"first_name": "Dana", "last_name": "Lee"} if role == User.Role.EMPLOYER else {}),
+            },
         )
 
 
@@ -134,3 +141,48 @@ def test_career_center_group_exists_with_admin_permissions(sid, client):
     assert not sid.is_superuser
     client.force_login(sid)
     assert client.get("/admin/portal/user/").status_code == 200
+
+
+def test_employers_give_their_name_at_sign_up(client, django_capture_on_commit_callbacks):
+    data = {"email": "dana@acme.example", "password1": SIGNUP_PASSWORD, "password2": SIGNUP_PASSWORD}
+    response = client.post(reverse("account_signup"), {**data, "role": User.Role.EMPLOYER})
+    assert response.status_code == 200
+    assert "Enter your first name" in response.content.decode()
+    assert not User.objects.filter(email="dana@acme.example").exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_signup"), {**data, "role": "employer", "first_name": "Dana", "last_name": "Lee"})
+    dana = User.objects.get(email="dana@acme.example")
+    assert (dana.first_name, dana.last_name) == ("Dana", "Lee")
+    # The plain-text part of allauth's email is ours: a greeting by name, no host name.
+    message = mail.outbox[-1]
+    assert message.subject == "Confirm your email address"
+    assert message.body.startswith("Hello Dana,\n")
+    assert "Hello from" not in message.body and "127.0.0.1" not in message.body
+
+
+def test_students_may_sign_up_without_a_name(client, django_capture_on_commit_callbacks):
+    response = sign_up(client, django_capture_on_commit_callbacks, "sam@example.edu", User.Role.STUDENT)
+    assert response.status_code == 302
+    assert mail.outbox[-1].body.startswith("Hello,\n")
+
+
+def test_the_account_page_changes_the_name(client, carol):
+    client.force_login(carol)
+    response = client.get(reverse("portal:account-name"))
+    assert 'value="Carol"' in response.content.decode()
+    response = client.post(reverse("portal:account-name"), {"first_name": "Dana", "last_name": ""})
+    assert response.status_code == 400
+    response = client.post(reverse("portal:account-name"), {"first_name": " Dana ", "last_name": "Lee"})
+    assert response.status_code == 302
+    carol.refresh_from_db()
+    assert carol.get_full_name() == "Dana Lee"
+
+
+def test_password_reset_email_is_ours(client, alice, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": alice.email})
+    message = mail.outbox[-1]
+    assert message.subject == "Reset your password"
+    assert message.body.startswith(f"Hello {alice.first_name},\n")
+    assert "http://testserver/accounts/password/reset/key/" in message.body

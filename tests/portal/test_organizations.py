@@ -146,3 +146,23 @@ def test_suspended_organizations_projects_leave_the_listings(client, sid):
     organization_suspend(organization=project.organization, by=sid, reason="Complaints")
     assert "Visible then gone" not in client.get("/projects/").content.decode()
     assert client.get(f"/projects/{project.slug}/").status_code == 404
+
+
+def test_members_hear_when_staff_verify_or_suspend_their_organization(sid, carol, django_capture_on_commit_callbacks):
+    organization = carol.membership.organization
+    colleague = EmployerFactory(organization=organization, first_name="Dana")
+    Organization.objects.filter(pk=organization.pk).update(status=Organization.Status.PENDING)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organization_verify(organization=organization, by=sid)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([carol.email, colleague.email])
+    assert {m.subject for m in mail.outbox} == {f"{organization.name} is verified"}
+    assert any(m.body.startswith("Hello Dana,") for m in mail.outbox)
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        organization_suspend(organization=organization, by=sid, reason="The website is not theirs")
+    assert {m.subject for m in mail.outbox} == {f"{organization.name} is suspended"}
+    assert all("The website is not theirs" in m.body for m in mail.outbox)
+    assert len(mail.outbox) == 2

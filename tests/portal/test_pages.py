@@ -120,8 +120,8 @@ def test_responses_carry_a_strict_content_security_policy(client):
 @pytest.mark.parametrize(
     ("person", "expected", "absent"),
     [
-        ("alice", "Confirm your work eligibility", "Open the admin"),
-        ("carol", "Create your organization", "Confirm your work eligibility"),
+        ("alice", "Declare your work eligibility", "Open the admin"),
+        ("carol", "Post a project", "Declare your work eligibility"),
         ("sid", "Open the admin", "Create your organization"),
     ],
 )

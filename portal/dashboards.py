@@ -1,0 +1,203 @@
+"""What each person's dashboard says needs doing now: one function per role, each returning a
+list of `Item`s, most pressing first, in a fixed number of queries whatever the counts.
+
+The portal app sits below the others, so their models are looked up by name (`apps.get_model`)
+instead of imported. To add items (engagement steps, say), add a few lines to the role's
+function: one query for the lot, then one `Item` per thing to do.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Membership, Organization, WorkEligibility
+from .outbox import stuck_emails
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing to do: a sentence, where to do it, and, when there is one, its deadline or the
+    size of the queue."""
+
+    text: str
+    url: str
+    due: datetime | None = None
+    count: int | None = None
+    urgent: bool = False
+
+
+def _model(label):
+    return apps.get_model(label)
+
+
+def _date(value):
+    return f"{value:%b} {value.day}, {value.year}"
+
+
+def student_items(user, *, today=None):
+    """Offers to answer, drafts (and the career center's comments on them), work eligibility that
+    ends soon or was refused, and payroll still missing after an accepted offer. Three queries."""
+    Application = _model("applications.Application")
+    ReviewRequest = _model("applications.ReviewRequest")
+    ContractorRecord = _model("payroll.ContractorRecord")
+    S = Application.Status
+    today = today or timezone.localdate()
+
+    applications = list(
+        Application.objects.filter(student=user, status__in=[S.OFFERED, S.DRAFT, S.ACCEPTED])
+        .select_related("project")
+        .annotate(
+            review_answered=Exists(ReviewRequest.objects.filter(application=OuterRef("pk"), answered_at__isnull=False))
+        )
+        .order_by("offer_expires_at", "project__apply_by", "pk")
+    )
+    record = WorkEligibility.objects.filter(student=user, is_current=True).first()
+    payroll = ContractorRecord.objects.filter(student=user).first()
+
+    offers, reviewed, drafts = [], [], []
+    accepted = False
+    for application in applications:
+        title = application.project.title
+        if application.status == S.OFFERED:
+            due = application.offer_expires_at
+            when = f" by {_date(timezone.localtime(due))}" if due else ""
+            offers.append(
+                Item(f"Answer the offer for “{title}”{when}", application.get_absolute_url(), due=due, urgent=True)
+            )
+        elif application.status == S.DRAFT:
+            apply_url = reverse("applications:apply", args=[application.project.slug])
+            if application.review_answered:
+                reviewed.append(Item(f"Read the career center's comments on your draft for “{title}”", apply_url))
+            else:
+                apply_by = application.project.apply_by
+                drafts.append(Item(f"Finish your application to “{title}” (apply by {_date(apply_by)})", apply_url))
+        else:
+            accepted = True
+
+    items = offers
+    if accepted and (payroll is None or payroll.state_on(today) != ContractorRecord.State.COMPLETE):
+        items.append(
+            Item("Sign up for payroll: you accepted an offer and are paid through it", reverse("payroll:home"))
+        )
+    eligibility_url = reverse("applications:eligibility")
+    if record is None:
+        items.append(Item("Declare your work eligibility before you apply", eligibility_url))
+    elif record.status == WorkEligibility.Status.REJECTED:
+        items.append(Item("The career center could not confirm your work eligibility: see why", eligibility_url))
+    elif record.status == WorkEligibility.Status.EXPIRED:
+        items.append(Item("Your work authorization has ended: declare the new one", eligibility_url))
+    elif (
+        record.status == WorkEligibility.Status.VERIFIED
+        and record.ends_on
+        and record.ends_on <= today + timedelta(days=settings.ELIGIBILITY_REMINDER_DAYS)
+    ):
+        items.append(
+            Item(f"Your work authorization ends on {_date(record.ends_on)}: declare its renewal", eligibility_url)
+        )
+    return items + reviewed + drafts
+
+
+def employer_items(user):
+    """The organization until it is verified, then per project: applicants waiting, offers out,
+    projects with the career center or sent back. Two queries."""
+    Project = _model("opportunities.Project")
+    Application = _model("applications.Application")
+    S = Application.Status
+
+    membership = Membership.objects.select_related("organization").filter(user=user).first()
+    if membership is None:
+        return [Item("Create your organization, or ask its owner to invite you", reverse("organizations:new"))]
+    organization = membership.organization
+    items = []
+    if organization.status == Organization.Status.PENDING:
+        items.append(
+            Item(
+                f"The career center is verifying {organization.name}; draft projects meanwhile",
+                reverse("organizations:detail"),
+            )
+        )
+    elif organization.status == Organization.Status.SUSPENDED:
+        items.append(
+            Item(
+                f"{organization.name} is suspended: its projects are not listed",
+                reverse("organizations:detail"),
+                urgent=True,
+            )
+        )
+    projects = (
+        Project.objects.filter(organization=organization)
+        .exclude(status=Project.Status.CANCELLED)
+        .annotate(
+            waiting=Count("applications", filter=Q(applications__status=S.SUBMITTED)),
+            offers_out=Count("applications", filter=Q(applications__status=S.OFFERED)),
+        )
+        .order_by("apply_by", "pk")
+    )
+    for project in projects:
+        applicants_url = reverse("applications:applicants", args=[project.slug])
+        detail_url = reverse("opportunities:employer-project-detail", args=[project.slug])
+        if project.waiting:
+            items.append(
+                Item(
+                    f"{project.waiting} applicant{'s' if project.waiting != 1 else ''} waiting on “{project.title}”",
+                    applicants_url,
+                    count=project.waiting,
+                )
+            )
+        if project.offers_out:
+            offers = f"{project.offers_out} offer{'s' if project.offers_out != 1 else ''}"
+            items.append(
+                Item(f"{offers} out on “{project.title}”, waiting for the student", f"{applicants_url}?state=offered")
+            )
+        if project.status == Project.Status.IN_REVIEW:
+            items.append(Item(f"“{project.title}” is with the career center for review", detail_url))
+        elif project.status == Project.Status.DRAFT and project.review_note:
+            items.append(Item(f"The career center sent “{project.title}” back: see why", detail_url, urgent=True))
+    return items
+
+
+def staff_items(user):
+    """The career center's queues, each with its size. One query per queue."""
+    Project = _model("opportunities.Project")
+    ReviewRequest = _model("applications.ReviewRequest")
+
+    def admin_url(name, query):
+        return f"{reverse(f'admin:{name}_changelist')}?{query}"
+
+    queues = [
+        (
+            "eligibility declarations to verify",
+            WorkEligibility.objects.filter(is_current=True, status=WorkEligibility.Status.PENDING),
+            admin_url("portal_workeligibility", "status__exact=pending&is_current__exact=1"),
+        ),
+        (
+            "organizations to verify",
+            Organization.objects.filter(status=Organization.Status.PENDING),
+            admin_url("portal_organization", "status__exact=pending"),
+        ),
+        (
+            "projects to moderate",
+            Project.objects.filter(status=Project.Status.IN_REVIEW),
+            admin_url("opportunities_project", "queue=review"),
+        ),
+        (
+            "draft reviews to answer",
+            ReviewRequest.objects.filter(answered_at__isnull=True),
+            admin_url("applications_reviewrequest", "answered=no"),
+        ),
+        (
+            "emails failed or stuck",
+            stuck_emails(),
+            admin_url("portal_outboundemail", "problem=any"),
+        ),
+    ]
+    items = []
+    for label, queryset, url in queues:
+        count = queryset.count()
+        items.append(Item(f"{count} {label}", url, count=count, urgent=bool(count)))
+    return items

@@ -1,0 +1,105 @@
+import datetime
+
+from django import template
+from django.forms import BaseForm, BaseFormSet
+from django.utils import timezone
+
+register = template.Library()
+
+
+def _field_anchor(field):
+    """The id a summary link jumps to: the input itself, or the first box of a checkbox or
+    radio list (whose label has no single target)."""
+    return field.id_for_label or (f"{field.auto_id}_0" if field.auto_id else "")
+
+
+def _form_errors(form):
+    items = [(None, str(error)) for error in form.non_field_errors()]
+    for field in form:
+        for error in field.errors:
+            if field.is_hidden:
+                items.append((None, str(error)))
+            else:
+                items.append((_field_anchor(field), f"{field.label}: {error}"))
+    return items
+
+
+def error_items(*forms):
+    """Every error of these forms and formsets, in page order: (anchor or None, text)."""
+    items = []
+    for form in forms:
+        if isinstance(form, BaseFormSet):
+            if not form.is_bound:
+                continue
+            items += [(None, str(error)) for error in form.non_form_errors()]
+            for subform in form.forms:
+                items += _form_errors(subform)
+        elif isinstance(form, BaseForm) and form.is_bound:
+            items += _form_errors(form)
+    return items
+
+
+@register.inclusion_tag("includes/_error_summary.html")
+def error_summary(*forms):
+    """The box at the top of a page whose form came back with errors: one link per field, and
+    focus moves to it (static/js/forms.js)."""
+    return {"items": error_items(*forms)}
+
+
+@register.simple_tag
+def has_errors(*forms):
+    """`{% has_errors form formset as errors %}` for the page title's "Error: "."""
+    return bool(error_items(*forms))
+
+
+def name_and_email(user):
+    """ "Dana Lee (dana@acme.example)", or the address alone before the person gave a name
+    (never "dana@acme.example (dana@acme.example)")."""
+    return f"{user.public_name} ({user.email})" if user.public_name else user.email
+
+
+register.filter("name_and_email", name_and_email)
+
+
+@register.filter
+def iso_datetime(value):
+    """A `<time datetime>` value the HTML standard accepts: local time to the second with its
+    offset (`|date:'c'` gives microseconds, which validators reject)."""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return ""
+
+
+# allauth uses one title for several pages ("Password Reset" twice, "Change Password" three
+# times); each of ours says where the person is.
+ALLAUTH_TITLES = {
+    "account_signup": "Sign up",
+    "account_login": "Sign in",
+    "account_logout": "Sign out",
+    "account_inactive": "Account inactive",
+    "account_reauthenticate": "Confirm it is you",
+    "account_email": "Email addresses",
+    "account_email_verification_sent": "Check your email to verify your address",
+    "account_confirm_email": "Confirm your email address",
+    "account_change_password": "Change your password",
+    "account_set_password": "Set a password",
+    "account_reset_password": "Reset your password",
+    "account_reset_password_done": "Check your email for a reset link",
+    "account_reset_password_from_key": "Choose a new password",
+    "account_reset_password_from_key_done": "Your password is changed",
+}
+
+
+@register.simple_tag(takes_context=True)
+def allauth_title(context):
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return ""
+    if match.url_name == "account_reset_password_from_key" and context.get("token_fail"):
+        return "Reset link no longer valid"
+    return ALLAUTH_TITLES.get(match.url_name, "")
