@@ -1,8 +1,10 @@
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Window
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -64,30 +66,82 @@ def _controls(form):
     return controls, skills
 
 
+# The columns a result card shows: the description and the search vector are the widest.
+CARD_FIELDS = [
+    "title",
+    "slug",
+    "summary",
+    "career_path",
+    "estimated_hours",
+    "fee",
+    "remote",
+    "city",
+    "state",
+    "apply_by",
+    "published_at",
+    "organization__name",
+]
+
+
+def _card(project, url_prefix):
+    """A result card's text, worked out in Python: the template only prints it (template
+    filters per row were most of a cold search's rendering)."""
+    apply_by = project.apply_by
+    return {
+        "url": f"{url_prefix}{project.slug}/",
+        "title": project.title,
+        "meta": f"{project.organization.name} · {project.get_career_path_display()} · {project.location}",
+        "summary": project.summary,
+        "hours": project.estimated_hours,
+        "fee": f"{project.fee.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}",
+        "rate": f"{project.hourly_rate:.2f}",
+        "apply_by_iso": apply_by.isoformat(),
+        "apply_by": f"{apply_by:%b} {apply_by.day}, {apply_by.year}",
+        "skills": [skill.name for skill in project.skills.all()],
+    }
+
+
+def _page_of(projects, number):
+    """One page of ``projects`` and their count in a single query (a window count beside the
+    rows); the count alone is asked only for a page past the end."""
+    offset = (number - 1) * PAGE_SIZE
+    rows = list(projects.annotate(total=Window(Count("pk")))[offset : offset + PAGE_SIZE])
+    return rows, rows[0].total if rows else None
+
+
 def _results(filters, page_param, query, widen):
     """The count, the page of projects and the pager, rendered: the same for everyone."""
     projects = (
         search_projects(filters)
         .select_related("organization")
-        .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name")))
+        .only(*CARD_FIELDS)
+        .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name").only("name")))
     )
-    paginator = Paginator(projects, PAGE_SIZE)
     notes = []
     try:
-        page = paginator.page(page_param)
-    except PageNotAnInteger:
+        number = int(page_param)
+    except (TypeError, ValueError):
         notes.append("We ignored “page”: it must be a whole number; here is the first page.")
-        page = paginator.page(1)
-    except EmptyPage:
-        number = paginator.num_pages
-        notes.append(f"There is no page {page_param}; here is page {number}.")
-        page = paginator.page(number)
+        number = 1
+    rows, count = _page_of(projects, number) if number >= 1 else ([], None)
+    if count is None:
+        count = projects.count() if number != 1 else 0
+        if number != 1:
+            last = max(1, -(-count // PAGE_SIZE))
+            notes.append(f"There is no page {page_param}; here is page {last}.")
+            number = last
+            rows = _page_of(projects, last)[0] if count else []
+    paginator = Paginator(projects, PAGE_SIZE)
+    paginator.count = count  # known already: the paginator does not ask again
+    page = Page(rows, number, paginator)
+    url_prefix = reverse("opportunities:project-list")
+    cards = [_card(project, url_prefix) for project in rows]
     has_filters = any(k != "sort" for k in filters)
     html = render_to_string(
         "opportunities/_results.html",
-        {"page": page, "query": query, "widen": widen, "filters": filters, "has_filters": has_filters},
+        {"page": page, "cards": cards, "query": query, "widen": widen, "filters": filters, "has_filters": has_filters},
     )
-    return {"count": paginator.count, "notes": notes, "html": html, "titles": [p.title for p in page.object_list]}
+    return {"count": count, "notes": notes, "html": html, "titles": [p.title for p in rows]}
 
 
 def _browse_page(params):
