@@ -20,6 +20,7 @@ from portal.views import student_required
 
 from . import services
 from .eligibility import eligibility_for
+from .fanout import not_selected_pending
 from .forms import ApplicationForm, AssessmentForm, DeclineForm, answer_field_name
 from .models import Answer, Application, ApplicationEvent
 from .services import ApplicationError
@@ -327,6 +328,7 @@ def _applicants_page(request, project, *, failed=None, status=200):
             "state": params.get("state", ""),
             "total": sum(counts.values()),
             "holding": counts.get(Status.OFFERED, 0) + counts.get(Status.ACCEPTED, 0),
+            "notifying": not_selected_pending(project, counts),
             "page": page,
             "previous_url": page.has_previous()
             and _applicants_url(project, {**params, "page": str(page.previous_page_number())}),
