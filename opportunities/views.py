@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, Prefetch, Window
+from django.db.models import Count, Exists, OuterRef, Prefetch, Window, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal.models import Organization, Skill
+from portal.models import Organization, Skill, StudentProfile
 from portal.organizations.views import employer_membership_or_404
 from portal.views import student_required
 
@@ -210,16 +210,25 @@ def _skills_with_resources():
 
 @require_GET
 def project_detail(request, slug):
+    student = request.user.is_authenticated and request.user.is_student
+    skills = Skill.objects.order_by("name").only("name")
+    if student:
+        # Whether the student lists each skill, in the same query as the skills.
+        skills = skills.annotate(
+            listed=Exists(
+                StudentProfile.skills.through.objects.filter(skill=OuterRef("pk"), studentprofile__user=request.user)
+            )
+        )
     project = get_object_or_404(
         Project.objects.visible_to(request.user)
+        .defer("search_vector")
         .select_related("organization", "contact")
-        .prefetch_related(_skills_with_resources(), "questions"),
+        .prefetch_related(Prefetch("skills", queryset=skills), "questions"),
         slug=slug,
     )
-    missing = []
-    if request.user.is_authenticated and request.user.is_student:
-        have = set(Skill.objects.filter(students__user=request.user).values_list("pk", flat=True))
-        missing = [skill for skill in project.skills.all() if skill.pk not in have]
+    missing = [skill for skill in project.skills.all() if not skill.listed] if student else []
+    # Learning resources only for the skills the student does not list yet (none for others).
+    prefetch_related_objects(missing, "resources")
     return render(
         request,
         "opportunities/project_detail.html",
