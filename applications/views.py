@@ -138,6 +138,7 @@ def application_list(request):
     applications = (
         Application.objects.of_student(request.user)
         .select_related("project__organization")
+        .only("status", "offer_expires_at", "project__title", "project__slug", "project__organization__name")
         .order_by("-updated_at", "-pk")
     )
     return render(request, "applications/application_list.html", {"applications": applications})
