@@ -101,12 +101,19 @@ def _card(project, url_prefix):
     }
 
 
-def _page_of(projects, number):
-    """One page of ``projects`` and their count in a single query (a window count beside the
-    rows); the count alone is asked only for a page past the end."""
+def _page_of(projects, number, *, ranked):
+    """One page of ``projects`` and their count, or None for the count when the page is empty.
+
+    Ranked by relevance, every match is ranked anyway: the count comes in the same query (a
+    window count beside the rows). Sorted by a column, the page stops early along an index,
+    and a count of its own (from the search index) is cheaper than making the page read every
+    match."""
     offset = (number - 1) * PAGE_SIZE
-    rows = list(projects.annotate(total=Window(Count("pk")))[offset : offset + PAGE_SIZE])
-    return rows, rows[0].total if rows else None
+    if ranked:
+        rows = list(projects.annotate(total=Window(Count("pk")))[offset : offset + PAGE_SIZE])
+        return rows, rows[0].total if rows else None
+    rows = list(projects[offset : offset + PAGE_SIZE])
+    return rows, projects.count() if rows else None
 
 
 def _results(filters, page_param, query, widen):
@@ -123,14 +130,15 @@ def _results(filters, page_param, query, widen):
     except (TypeError, ValueError):
         notes.append("We ignored “page”: it must be a whole number; here is the first page.")
         number = 1
-    rows, count = _page_of(projects, number) if number >= 1 else ([], None)
+    ranked = "rank" in projects.query.annotations and projects.query.order_by[0] == "-rank"
+    rows, count = _page_of(projects, number, ranked=ranked) if number >= 1 else ([], None)
     if count is None:
         count = projects.count() if number != 1 else 0
         if number != 1:
             last = max(1, -(-count // PAGE_SIZE))
             notes.append(f"There is no page {page_param}; here is page {last}.")
             number = last
-            rows = _page_of(projects, last)[0] if count else []
+            rows = _page_of(projects, last, ranked=ranked)[0] if count else []
     paginator = Paginator(projects, PAGE_SIZE)
     paginator.count = count  # known already: the paginator does not ask again
     page = Page(rows, number, paginator)
