@@ -296,8 +296,10 @@ def main():  # noqa: PLR0915 - one script, read top to bottom
         print(f"Seeding ({time.monotonic() - started:.0f}s)")
         slug = seed(projects=args.projects, organizations=args.organizations, students=args.students)
         cookies = seed_selection(slug, applicants=args.applicants, applications=args.applications)
-        last_slug = Project.objects.order_by("-pk").values_list("slug", flat=True)[0]
-        offer_cookie, offer_id = seed_offer(last_slug, others=args.others)
+        last_slugs = list(Project.objects.order_by("-pk").values_list("slug", flat=True)[:4])
+        offer_cookie, offer_id = seed_offer(last_slugs[0], others=args.others)
+        # Small acceptances first: each worker's first one also opens its broker connection.
+        warm_offers = [seed_offer(slug, others=1) for slug in last_slugs[1:]]
         slugs = list(Project.objects.order_by("?").values_list("slug", flat=True)[: args.pages])
         # Bulk inserts send no signals, and the cache may remember an earlier bench database.
         cache.delete(VERSION_KEY)
@@ -361,6 +363,8 @@ def main():  # noqa: PLR0915 - one script, read top to bottom
             f"gunicorn with {args.workers} sync workers, DEBUG=false, {cache_label}"
         )
         results = measure(tool, base, targets, args)
+        for cookie, application_id in warm_offers:
+            accept_offer(base, cookie, application_id)
         accept_ms = accept_offer(base, offer_cookie, offer_id)
         print(f"  accepted the offer that fills a project with {args.others} other applicants")
         if args.growth:
