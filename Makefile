@@ -44,7 +44,8 @@ format: install
 	$(BIN)/ruff format .
 
 # Seeds a PostgreSQL database of its own (portal_bench, dropped afterwards), serves it with gunicorn
-# and loads the browse pages beside a bare Django view. BENCH_DATABASE_URL / BENCH_ARGS to change.
+# and loads searches, project pages, the applicants page and dashboards beside a bare Django view.
+# BENCH_DATABASE_URL / BENCH_ARGS to change (BENCH_ARGS="--growth" for 100,000 projects too).
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 

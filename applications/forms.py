@@ -55,13 +55,20 @@ class ApplicationForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     reason = forms.ChoiceField(
-        label="Reason",
+        label="Reason (the student sees it)",
         choices=[("", "Choose a reason")] + [(r.value, r.label) for r in Application.EMPLOYER_REASONS],
         error_messages={"required": "Choose a reason; the student sees it.", "invalid_choice": "Choose a reason."},
     )
     message = forms.CharField(
-        label="Message to the student (optional)", required=False, max_length=2000, widget=forms.Textarea
+        label="Message to the student (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -69,6 +76,10 @@ RATING_CHOICES = [("", "Not rated")] + [(str(n), f"{n} of 5") for n in range(1, 
 
 
 class AssessmentForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     rating = forms.TypedChoiceField(
         label="Rating",
         choices=RATING_CHOICES,
@@ -81,5 +92,39 @@ class AssessmentForm(forms.Form):
         label="Private notes",
         required=False,
         max_length=Assessment._meta.get_field("notes").max_length,
-        widget=forms.Textarea,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class ApplicantsViewForm(forms.Form):
+    """How the employer looks at a project's applicants (blind mode, state, sort, page): read
+    from the query string, or from a form posted on the page, and kept in every link and form.
+    A value that is not one of these is dropped."""
+
+    blind = forms.ChoiceField(choices=[("", "On"), ("0", "Off")], required=False, widget=forms.HiddenInput)
+    state = forms.ChoiceField(label="State", required=False)
+    sort = forms.ChoiceField(label="Sort", required=False)
+    page = forms.IntegerField(min_value=2, max_value=9_999, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data, *, states, sorts, counts=None):
+        super().__init__(data, auto_id="filter-%s", label_suffix="")
+        counts = counts or {}
+        self.fields["state"].choices = [("", "All states")] + [
+            (s.value, f"{s.label} ({counts.get(s.value, 0)})") for s in states
+        ]
+        self.fields["sort"].choices = sorts
+
+    def params(self):
+        """The valid values that differ from the defaults, in a fixed order."""
+        self.is_valid()
+        data = self.cleaned_data
+        params = {}
+        if data.get("blind") == "0":
+            params["blind"] = "0"
+        if data.get("state"):
+            params["state"] = data["state"]
+        if data.get("sort") and data["sort"] != "newest":
+            params["sort"] = data["sort"]
+        if data.get("page"):
+            params["page"] = str(data["page"])
+        return params

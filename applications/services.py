@@ -25,6 +25,7 @@ from .eligibility import Reason as GateReason
 from .eligibility import eligibility_for
 from .engagements.models import Engagement
 from .engagements.services import engagement_create
+from .fanout import not_selected_queue
 from .models import Answer, Application, Assessment, ReviewRequest
 
 Status = Application.Status
@@ -325,53 +326,18 @@ def assessment_save(*, application, by, rating, notes):
 # Students answer offers.
 
 
-def _tell_not_selected(project, *, statuses, by, reason, note):
-    """Move every application of the project still in ``statuses`` to not selected, and tell
-    each student once."""
-    waiting = Application.objects.select_for_update().filter(project=project, status__in=statuses)
-    told = 0
-    for application in waiting.order_by("pk"):
-        transition(
-            application,
-            locked=True,
-            allowed=statuses,
-            verb="closed",
-            by=by,
-            to=Status.NOT_SELECTED,
-            reason=reason,
-            decided_at=timezone.now(),
-            note=note,
-        )
-        application.project = project
-        emails.not_selected(application)
-        told += 1
-    return told
-
-
 def _fill(project):
-    """The accepted offers fill the openings: close the project and tell everyone still
-    waiting, once, that they were not selected."""
+    """The accepted offers fill the openings: close the project; a background job tells
+    everyone still waiting, once, that they were not selected (``applications.fanout``)."""
     if project.status == Project.Status.PUBLISHED:
         project_close(project=project, by=None, note="All openings are filled.")
-    return _tell_not_selected(
-        project,
-        statuses=Application.UNDECIDED,
-        by=None,
-        reason=Application.Reason.FILLED,
-        note="The openings were filled.",
-    )
+    not_selected_queue(project=project, reason=Application.Reason.FILLED)
 
 
 def applications_close_for_cancelled_project(*, project, by):
     """The organization cancelled the project: everyone still waiting, and any open offer, is
-    told once that it will not go ahead."""
-    return _tell_not_selected(
-        project,
-        statuses=[*Application.UNDECIDED, Status.OFFERED],
-        by=by,
-        reason=Application.Reason.CANCELLED,
-        note="The project was cancelled.",
-    )
+    told once (by a background job) that it will not go ahead."""
+    not_selected_queue(project=project, reason=Application.Reason.CANCELLED, by=by)
 
 
 def application_accept(*, application, by):

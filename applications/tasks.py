@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from .engagements.tasks import engagements_due_task  # noqa: F401 - registers the task
+from .fanout import not_selected_fanout, not_selected_sweep
 from .services import applications_send_digests, offers_lapse_due, offers_remind_due
 
 
@@ -13,3 +14,14 @@ def offers_due_task():
 @shared_task
 def applications_digest_task():
     return applications_send_digests()
+
+
+@shared_task
+def not_selected_task(project_id, reason, by_id=None):
+    """Tell everyone still waiting on a filled or cancelled project (each once)."""
+    return not_selected_fanout(project_id=project_id, reason=reason, by_id=by_id)
+
+
+@shared_task
+def not_selected_sweep_task():
+    return not_selected_sweep()

@@ -5,10 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,7 +20,8 @@ from portal.transitions import TransitionError
 
 from . import services
 from .eligibility import eligibility_for
-from .forms import ApplicationForm, AssessmentForm, DeclineForm, answer_field_name
+from .fanout import not_selected_pending
+from .forms import ApplicantsViewForm, ApplicationForm, AssessmentForm, DeclineForm, answer_field_name
 from .models import Answer, Application, ApplicationEvent
 
 Status = Application.Status
@@ -145,6 +144,15 @@ def application_list(request):
     applications = (
         Application.objects.of_student(request.user)
         .select_related("project__organization", "engagement")
+        .only(
+            "status",
+            "offer_expires_at",
+            "project__title",
+            "project__slug",
+            "project__organization__name",
+            "engagement__id",
+            "engagement__status",
+        )
         .order_by("-updated_at", "-pk")
     )
     return render(request, "applications/application_list.html", {"applications": applications})
@@ -200,19 +208,16 @@ FILTER_STATES = [s for s in Status if s != Status.DRAFT]
 APPLICANTS_PER_PAGE = 20
 
 
+SORT_CHOICES = [(key, label) for key, (label, _) in SORTS.items()]
+
+
+def _view_form(data, counts=None):
+    return ApplicantsViewForm(data, states=FILTER_STATES, sorts=SORT_CHOICES, counts=counts)
+
+
 def _applicants_params(source):
-    """The page's own parameters (blind mode, state, sort), cleaned, to keep in every link."""
-    params = {}
-    if source.get("blind") == "0":
-        params["blind"] = "0"
-    if source.get("state") in {s.value for s in FILTER_STATES}:
-        params["state"] = source["state"]
-    if source.get("sort") in SORTS and source["sort"] != "newest":
-        params["sort"] = source["sort"]
-    page = source.get("page", "")
-    if page.isdigit() and 1 < int(page) < 10_000:
-        params["page"] = page
-    return params
+    """The page's own parameters (blind mode, state, sort, page), cleaned, to keep in every link."""
+    return _view_form(source).params()
 
 
 def _applicants_url(project, params):
@@ -239,14 +244,29 @@ def _eligibility_summary(records, *, blind=False):
 
 
 def _applicants_page(request, project, *, failed=None, status=200):
-    """The applicants page. ``failed`` = (application id, form name, bound form) re-shows one
-    applicant's form with its errors and what was typed."""
+    """The applicants page. ``failed`` = (application id, bound form) re-shows one applicant's
+    form with its errors and what was typed."""
     params = _applicants_params(request.GET if request.method == "GET" else request.POST)
     blind = params.get("blind") != "0"
     sort = params.get("sort", "newest")
-    applications = (
+    applicants = Application.objects.for_employer(request.user).filter(project=project)
+    if "state" in params:
+        applicants = applicants.filter(status=params["state"])
+    questions = list(Question.objects.filter(project=project))
+    counts = dict(
         Application.objects.for_employer(request.user)
         .filter(project=project)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    paginator = Paginator(applicants.order_by(*SORTS[sort][1]).values_list("pk", flat=True), APPLICANTS_PER_PAGE)
+    paginator.count = counts.get(params["state"], 0) if "state" in params else sum(counts.values())
+    page = paginator.get_page(params.get("page", 1))
+    # The page's ids first (a sort of one table), then everything shown for those twenty only.
+    ids = list(page.object_list)
+    shown = (
+        Application.objects.filter(pk__in=ids)
         .select_related("student__student_profile", "assessment")
         .prefetch_related(
             Prefetch("answers", queryset=Answer.objects.order_by("question__position", "question__pk")),
@@ -257,78 +277,60 @@ def _applicants_page(request, project, *, failed=None, status=200):
                 to_attr="current_eligibility",
             ),
         )
-        .order_by(*SORTS[sort][1])
+        .in_bulk()
     )
-    if "state" in params:
-        applications = applications.filter(status=params["state"])
-    questions = list(Question.objects.filter(project=project))
-    counts = dict(
-        Application.objects.for_employer(request.user)
-        .filter(project=project)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
-    )
-    paginator = Paginator(applications, APPLICANTS_PER_PAGE)
-    page = paginator.get_page(params.get("page", 1))
+    page.object_list = [shown[pk] for pk in ids if pk in shown]
     rows = []
+    blank_decline, blank_assessment = DeclineForm(), AssessmentForm()
     for application in page.object_list:
         profile = getattr(application.student, "student_profile", None)
         assessment = getattr(application, "assessment", None)
         by_question = {a.question_id: a.text for a in application.answers.all()}
-        shown = application.is_revealed or not blind
-        row = {
-            "application": application,
-            "shown": shown,
-            "profile": profile,
-            "skills": list(profile.skills.all()) if profile else [],
-            "eligibility": _eligibility_summary(application.student.current_eligibility, blind=not shown),
-            "answers": [(q, by_question.get(q.pk, "")) for q in questions],
+        # One blank form of each kind serves every card (its fields' ids get the applicant's
+        # id in the template); the card whose post failed gets its bound form, with errors.
+        decline, assessment_form = blank_decline, blank_assessment
+        values = {
+            "reason": "",
+            "message": "",
             "rating": str(assessment.rating) if assessment and assessment.rating else "",
             "notes": assessment.notes if assessment else "",
-            "assessment_errors": {},
-            "decline_reason": "",
-            "decline_message": "",
-            "decline_errors": {},
-            "decline_open": False,
         }
         if failed and failed[0] == application.pk:
-            _, which, form = failed
-            if which == "assessment":
-                row.update(rating=form.data.get("rating", ""), notes=form.data.get("notes", ""))
-                row["assessment_errors"] = form.errors
+            if isinstance(failed[1], DeclineForm):
+                decline = failed[1]
             else:
-                row.update(decline_reason=form.data.get("reason", ""), decline_message=form.data.get("message", ""))
-                row["decline_errors"] = form.errors
-                row["decline_open"] = True
-        rows.append(row)
-    # Drawn once rather than per applicant: the page repeats them in four forms per card.
-    hidden = format_html_join("", '<input type="hidden" name="{}" value="{}">', params.items())
-    hidden = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">{}', get_token(request), hidden)
-    actions = {
-        name: reverse(f"applications:applicant-{name}", args=[0]).replace("/0/", "/{pk}/")
-        for name in ("shortlist", "select", "decline", "assessment")
-    }
-    for row in rows:
-        pk = row["application"].pk
-        row["urls"] = {name: url.replace("{pk}", str(pk)) for name, url in actions.items()}
+                assessment_form = failed[1]
+            values.update({name: failed[1][name].value() or "" for name in failed[1].fields})
+        shown = application.is_revealed or not blind
+        rows.append(
+            {
+                "application": application,
+                "pk": str(application.pk),
+                "shown": shown,
+                "profile": profile,
+                "skills": list(profile.skills.all()) if profile else [],
+                "eligibility": _eligibility_summary(application.student.current_eligibility, blind=not shown),
+                "answers": [(q, by_question.get(q.pk, "")) for q in questions],
+                "undecided": application.is_undecided,
+                "decline": decline,
+                "decline_open": decline.is_bound,
+                "assessment": assessment_form,
+                "values": values,
+            }
+        )
     return render(
         request,
         "applications/applicants.html",
         {
             "project": project,
             "rows": rows,
-            "hidden": hidden,
-            "questions": questions,
-            "blind": blind,
             "params": params,
-            "query": urlencode(params),
-            "sort": sort,
-            "sorts": [(key, label) for key, (label, _) in SORTS.items()],
-            "states": [(s.value, s.label, counts.get(s.value, 0)) for s in FILTER_STATES],
+            "view_form": _view_form({"state": params.get("state", ""), "sort": sort}, counts),
+            "blind": blind,
             "state": params.get("state", ""),
             "total": sum(counts.values()),
             "holding": counts.get(Status.OFFERED, 0) + counts.get(Status.ACCEPTED, 0),
+            "notifying": not_selected_pending(project, counts),
             "page": page,
             "previous_url": page.has_previous()
             and _applicants_url(project, {**params, "page": str(page.previous_page_number())}),
@@ -336,8 +338,6 @@ def _applicants_page(request, project, *, failed=None, status=200):
             "blind_toggle_url": _applicants_url(
                 project, {**params, "blind": "0"} if blind else {k: v for k, v in params.items() if k != "blind"}
             ),
-            "reasons": [(r.value, r.label) for r in Application.EMPLOYER_REASONS],
-            "ratings": [str(n) for n in range(1, 6)],
         },
         status=status,
     )
@@ -404,7 +404,7 @@ def applicant_decline(request, pk):
             messages.success(request, f"Applicant #{application.pk} was told they were not selected.")
         return _back(application, request)
     messages.error(request, f"Applicant #{application.pk} was not declined: please correct the form.")
-    return _applicants_page(request, application.project, failed=(application.pk, "decline", form), status=400)
+    return _applicants_page(request, application.project, failed=(application.pk, form), status=400)
 
 
 @login_required
@@ -422,4 +422,4 @@ def applicant_assessment(request, pk):
         messages.success(request, f"Rating and notes saved for applicant #{application.pk}.")
         return _back(application, request)
     messages.error(request, f"The rating and notes of applicant #{application.pk} are not saved yet.")
-    return _applicants_page(request, application.project, failed=(application.pk, "assessment", form), status=400)
+    return _applicants_page(request, application.project, failed=(application.pk, form), status=400)

@@ -39,8 +39,6 @@ def _text(rng, words):
 
 def seed(*, projects=10_000, organizations=500, students=100_000, out=print):
     rng = random.Random(2026)
-    now = timezone.now()
-    today = timezone.localdate()
     password = make_password("bench-password-never-used")
     with transaction.atomic():
         skills = Skill.objects.bulk_create(
@@ -93,52 +91,76 @@ def seed(*, projects=10_000, organizations=500, students=100_000, out=print):
                 ]
             )
         out(f"  {students} students with profiles")
-        rows = []
-        for i in range(projects):
-            topic, verb, audience = rng.choice(TOPICS), rng.choice(VERBS), rng.choice(AUDIENCES)
-            hours = rng.randint(5, 40)
-            k = i % organizations
-            rows.append(
-                Project(
-                    organization=orgs[k],
-                    title=f"{verb} a {topic} for our {audience}",
-                    slug=f"{verb}-{topic}-{audience}-{i}".lower(),
-                    summary=f"A {hours}-hour project: {_text(rng, TOPICS + AUDIENCES)}.",
-                    description=_text(rng, TOPICS + VERBS + AUDIENCES) * 8,
-                    deliverables="A short report and the files you worked on.",
-                    career_path=PATHS[i % len(PATHS)],
-                    estimated_hours=hours,
-                    fee=Decimal(hours * rng.randint(20, 45)),
-                    remote=rng.random() < 0.7,
-                    city="Springfield",
-                    state=STATES[k % len(STATES)],
-                    openings=rng.randint(1, 3),
-                    apply_by=today + timedelta(days=rng.randint(1, 60)),
-                    duration_days=rng.randint(7, 31),
-                    contact=employers[k],
-                    created_by=employers[k],
-                    status=Project.Status.PUBLISHED,
-                    published_at=now - timedelta(minutes=rng.randint(0, 60 * 24 * 30)),
-                )
-            )
-        created = Project.objects.bulk_create(rows, batch_size=BATCH)
-        through = Project.skills.through
-        through.objects.bulk_create(
-            [through(project_id=p.pk, skill_id=s.pk) for p in created for s in rng.sample(skills, 3)], batch_size=BATCH
-        )
-        Question.objects.bulk_create(
-            [
-                Question(project=p, position=n, text=f"Question {n + 1} about this project?", max_chars=800)
-                for p in created
-                for n in range(2)
-            ],
-            batch_size=BATCH,
-        )
-        project_refresh_search(projects=Project.objects.all())
+        created = _projects(range(projects), orgs, employers, skills, rng)
         out(f"  {projects} published projects with skills, questions and search vectors")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     return created[0].slug
+
+
+def _projects(numbers, orgs, employers, skills, rng):
+    """Published projects numbered ``numbers`` (slugs carry the number), with three skills, two
+    questions and their search vectors."""
+    now = timezone.now()
+    today = timezone.localdate()
+    rows = []
+    for i in numbers:
+        topic, verb, audience = rng.choice(TOPICS), rng.choice(VERBS), rng.choice(AUDIENCES)
+        hours = rng.randint(5, 40)
+        k = i % len(orgs)
+        rows.append(
+            Project(
+                organization=orgs[k],
+                title=f"{verb} a {topic} for our {audience}",
+                slug=f"{verb}-{topic}-{audience}-{i}".lower(),
+                summary=f"A {hours}-hour project: {_text(rng, TOPICS + AUDIENCES)}.",
+                description=_text(rng, TOPICS + VERBS + AUDIENCES) * 8,
+                deliverables="A short report and the files you worked on.",
+                career_path=PATHS[i % len(PATHS)],
+                estimated_hours=hours,
+                fee=Decimal(hours * rng.randint(20, 45)),
+                remote=rng.random() < 0.7,
+                city="Springfield",
+                state=STATES[k % len(STATES)],
+                openings=rng.randint(1, 3),
+                apply_by=today + timedelta(days=rng.randint(1, 60)),
+                duration_days=rng.randint(7, 31),
+                contact=employers[k],
+                created_by=employers[k],
+                status=Project.Status.PUBLISHED,
+                published_at=now - timedelta(minutes=rng.randint(0, 60 * 24 * 30)),
+            )
+        )
+    created = Project.objects.bulk_create(rows, batch_size=BATCH)
+    through = Project.skills.through
+    through.objects.bulk_create(
+        [through(project_id=p.pk, skill_id=s.pk) for p in created for s in rng.sample(skills, 3)], batch_size=BATCH
+    )
+    Question.objects.bulk_create(
+        [
+            Question(project=p, position=n, text=f"Question {n + 1} about this project?", max_chars=800)
+            for p in created
+            for n in range(2)
+        ],
+        batch_size=BATCH,
+    )
+    project_refresh_search(projects=Project.objects.filter(pk__in=[p.pk for p in created]))
+    return created
+
+
+def grow(*, projects, out=print):
+    """More projects, up to ``projects`` in all, for the growth run (same organizations)."""
+    have = Project.objects.count()
+    orgs = list(Organization.objects.order_by("pk"))
+    employers = [m.user for m in Membership.objects.select_related("user").order_by("organization_id")]
+    skills = list(Skill.objects.all())
+    rng = random.Random(have)
+    for start in range(have, projects, 20_000):
+        with transaction.atomic():
+            _projects(range(start, min(start + 20_000, projects)), orgs, employers, skills, rng)
+        out(f"  {min(start + 20_000, projects)} projects")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
 
 
 def seed_applicants(project, count, *, password=UNUSABLE):
@@ -606,3 +628,28 @@ def outcomes_staff_cookie():
     staff = User.objects.create(email="staff@bench.example", role=User.Role.STAFF, is_staff=True, password=UNUSABLE)
     staff.groups.add(Group.objects.get(name=CAREER_CENTER_GROUP))
     return session_cookie(staff)
+
+
+def seed_offer(slug, *, others=1000):
+    """The project ``slug`` gets one opening, ``others`` waiting applicants and one offered
+    student, whose acceptance fills it. Returns that student's cookie and the application's id."""
+    project = Project.objects.get(slug=slug)
+    with transaction.atomic():
+        Project.objects.filter(pk=project.pk).update(openings=1)
+        seed_applicants(project, others)
+        student = User.objects.create(
+            email=f"offered-{project.pk}@bench.example", role=User.Role.STUDENT, password=UNUSABLE
+        )
+        StudentProfile.objects.create(user=student)
+        now = timezone.now()
+        offered = Application.objects.create(
+            project=project,
+            student=student,
+            status=Application.Status.OFFERED,
+            submitted_at=now,
+            offered_at=now,
+            offer_expires_at=now + timedelta(days=3),
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return session_cookie(student), offered.pk

@@ -1,10 +1,11 @@
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Window, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.access import employer_membership_or_404, member_organization_id, student_required
 from portal.actions import post_action
-from portal.models import Organization, Skill
+from portal.models import Organization, Skill, StudentProfile
 from portal.transitions import TransitionError
 
 from .forms import ProjectForm, question_formset
@@ -67,30 +68,90 @@ def _controls(form):
     return controls, skills
 
 
+# The columns a result card shows: the description and the search vector are the widest.
+CARD_FIELDS = [
+    "title",
+    "slug",
+    "summary",
+    "career_path",
+    "estimated_hours",
+    "fee",
+    "remote",
+    "city",
+    "state",
+    "apply_by",
+    "published_at",
+    "organization__name",
+]
+
+
+def _card(project, url_prefix):
+    """A result card's text, worked out in Python: the template only prints it (template
+    filters per row were most of a cold search's rendering)."""
+    apply_by = project.apply_by
+    return {
+        "url": f"{url_prefix}{project.slug}/",
+        "title": project.title,
+        "meta": f"{project.organization.name} · {project.get_career_path_display()} · {project.location}",
+        "summary": project.summary,
+        "hours": project.estimated_hours,
+        "fee": f"{project.fee.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}",
+        "rate": f"{project.hourly_rate:.2f}",
+        "apply_by_iso": apply_by.isoformat(),
+        "apply_by": f"{apply_by:%b} {apply_by.day}, {apply_by.year}",
+        "skills": [skill.name for skill in project.skills.all()],
+    }
+
+
+def _page_of(projects, number, *, ranked):
+    """One page of ``projects`` and their count, or None for the count when the page is empty.
+
+    Ranked by relevance, every match is ranked anyway: the count comes in the same query (a
+    window count beside the rows). Sorted by a column, the page stops early along an index,
+    and a count of its own (from the search index) is cheaper than making the page read every
+    match."""
+    offset = (number - 1) * PAGE_SIZE
+    if ranked:
+        rows = list(projects.annotate(total=Window(Count("pk")))[offset : offset + PAGE_SIZE])
+        return rows, rows[0].total if rows else None
+    rows = list(projects[offset : offset + PAGE_SIZE])
+    return rows, projects.count() if rows else None
+
+
 def _results(filters, page_param, query, widen):
     """The count, the page of projects and the pager, rendered: the same for everyone."""
     projects = (
         search_projects(filters)
         .select_related("organization")
-        .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name")))
+        .only(*CARD_FIELDS)
+        .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name").only("name")))
     )
-    paginator = Paginator(projects, PAGE_SIZE)
     notes = []
     try:
-        page = paginator.page(page_param)
-    except PageNotAnInteger:
+        number = int(page_param)
+    except (TypeError, ValueError):
         notes.append("We ignored “page”: it must be a whole number; here is the first page.")
-        page = paginator.page(1)
-    except EmptyPage:
-        number = paginator.num_pages
-        notes.append(f"There is no page {page_param}; here is page {number}.")
-        page = paginator.page(number)
+        number = 1
+    ranked = "rank" in projects.query.annotations and projects.query.order_by[0] == "-rank"
+    rows, count = _page_of(projects, number, ranked=ranked) if number >= 1 else ([], None)
+    if count is None:
+        count = projects.count() if number != 1 else 0
+        if number != 1:
+            last = max(1, -(-count // PAGE_SIZE))
+            notes.append(f"There is no page {page_param}; here is page {last}.")
+            number = last
+            rows = _page_of(projects, last, ranked=ranked)[0] if count else []
+    paginator = Paginator(projects, PAGE_SIZE)
+    paginator.count = count  # known already: the paginator does not ask again
+    page = Page(rows, number, paginator)
+    url_prefix = reverse("opportunities:project-list")
+    cards = [_card(project, url_prefix) for project in rows]
     has_filters = any(k != "sort" for k in filters)
     html = render_to_string(
         "opportunities/_results.html",
-        {"page": page, "query": query, "widen": widen, "filters": filters, "has_filters": has_filters},
+        {"page": page, "cards": cards, "query": query, "widen": widen, "filters": filters, "has_filters": has_filters},
     )
-    return {"count": paginator.count, "notes": notes, "html": html, "titles": [p.title for p in page.object_list]}
+    return {"count": count, "notes": notes, "html": html, "titles": [p.title for p in rows]}
 
 
 def _browse_page(params):
@@ -160,16 +221,25 @@ def _skills_with_resources():
 
 @require_GET
 def project_detail(request, slug):
+    student = request.user.is_authenticated and request.user.is_student
+    skills = Skill.objects.order_by("name").only("name")
+    if student:
+        # Whether the student lists each skill, in the same query as the skills.
+        skills = skills.annotate(
+            listed=Exists(
+                StudentProfile.skills.through.objects.filter(skill=OuterRef("pk"), studentprofile__user=request.user)
+            )
+        )
     project = get_object_or_404(
         Project.objects.visible_to(request.user)
+        .defer("search_vector")
         .select_related("organization", "contact")
-        .prefetch_related(_skills_with_resources(), "questions"),
+        .prefetch_related(Prefetch("skills", queryset=skills), "questions"),
         slug=slug,
     )
-    missing = []
-    if request.user.is_authenticated and request.user.is_student:
-        have = set(Skill.objects.filter(students__user=request.user).values_list("pk", flat=True))
-        missing = [skill for skill in project.skills.all() if skill.pk not in have]
+    missing = [skill for skill in project.skills.all() if not skill.listed] if student else []
+    # Learning resources only for the skills the student does not list yet (none for others).
+    prefetch_related_objects(missing, "resources")
     return render(
         request,
         "opportunities/project_detail.html",

@@ -42,6 +42,11 @@ app.conf.update(
             "task": "applications.tasks.offers_due_task",
             "schedule": crontab(minute=15),
         },
+        # Filled or cancelled projects whose "not selected" job was never queued or died halfway.
+        "not-selected-sweep": {
+            "task": "applications.tasks.not_selected_sweep_task",
+            "schedule": 600.0,
+        },
         # Daily: at most one digest of new applications per project and day.
         "applications-digest": {
             "task": "applications.tasks.applications_digest_task",

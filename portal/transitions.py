@@ -97,3 +97,30 @@ def transition(instance, *, to, allowed, verb, by=None, note="", locked=False, e
     if event:
         row.events.create(from_status=previous, to_status=to, by=by, note=note)
     return row
+
+
+def transition_batch(rows, *, to, allowed, verb, by=None, note="", **changes):
+    """``transition`` for many rows the caller has locked (``select_for_update``): each must be
+    in ``allowed``; one UPDATE moves them all and one INSERT writes their events (a fan-out to a
+    thousand applicants stays a few queries). Returns the rows, moved."""
+    rows = list(rows)
+    if not rows:
+        return rows
+    for row in rows:
+        check_state(row, allowed, verb)
+    model = type(rows[0])
+    fields = {"status": to, **changes}
+    if any(f.name == "updated_at" for f in model._meta.concrete_fields):
+        fields["updated_at"] = timezone.now()
+    moved = model._default_manager.filter(pk__in=[row.pk for row in rows], status__in=allowed).update(**fields)
+    if moved != len(rows):  # cannot happen while the rows are locked; never half done
+        raise TransitionError(f"Some of these changed meanwhile, so they cannot be {verb}. Nothing was changed.")
+    event_model = model._meta.get_field("events").related_model
+    subject = event_model.subject_field
+    event_model.objects.bulk_create(
+        event_model(**{subject: row}, from_status=row.status, to_status=to, by=by, note=note) for row in rows
+    )
+    for row in rows:
+        for name, value in fields.items():
+            setattr(row, name, value)
+    return rows

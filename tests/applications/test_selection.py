@@ -197,7 +197,9 @@ def test_the_offer_reminder_goes_once_after_a_day(project, carol, ready_alice):
     assert f"http://testserver/applications/{application.pk}/" in reminder.body_text
 
 
-def test_filling_the_openings_closes_the_project_and_tells_everyone_else_once(project, carol):
+def test_filling_the_openings_closes_the_project_and_tells_everyone_else_once(
+    project, carol, django_capture_on_commit_callbacks
+):
     project.openings = 2
     project.save(update_fields=["openings"])
     students = [make_ready(StudentFactory(), basis=B.CITIZEN) for _ in range(5)]
@@ -208,7 +210,8 @@ def test_filling_the_openings_closes_the_project_and_tells_everyone_else_once(pr
         services.application_select(application=a, by=carol)
     services.application_accept(application=apps[0], by=students[0])
     assert Project.objects.get(pk=project.pk).status == Project.Status.PUBLISHED
-    services.application_accept(application=apps[1], by=students[1])
+    with django_capture_on_commit_callbacks(execute=True):  # the fan-out job runs after commit
+        services.application_accept(application=apps[1], by=students[1])
     project.refresh_from_db()
     assert project.status == Project.Status.CLOSED
     for a in apps[2:]:
@@ -251,14 +254,17 @@ def test_the_offer_email_has_the_date_the_accept_link_and_payroll(project, carol
     assert f"/applications/{application.pk}/" in offer.body_html
 
 
-def test_cancelling_the_project_tells_everyone_waiting_once(project, ready_alice, ready_bob, carol, alice):
+def test_cancelling_the_project_tells_everyone_waiting_once(
+    project, ready_alice, ready_bob, carol, alice, django_capture_on_commit_callbacks
+):
     from opportunities.services import project_cancel
 
     waiting = ApplicationFactory(project=project, student=ready_alice, status=S.SHORTLISTED)
     offered = ApplicationFactory(project=project, student=ready_bob, status=S.OFFERED)
     draft = ApplicationFactory(project=project, student=StudentFactory(), status=S.DRAFT)
 
-    project_cancel(project=project, by=carol)
+    with django_capture_on_commit_callbacks(execute=True):  # the fan-out job runs after commit
+        project_cancel(project=project, by=carol)
 
     for application in (waiting, offered):
         application.refresh_from_db()

@@ -113,6 +113,29 @@ def test_twenty_per_page_with_a_count(client):
     assert titles(client.get("/projects/?path=data&page=3")) == [f"P{i:02}" for i in range(40, 45)]
 
 
+@pytest.mark.parametrize("sort", ["", "newest", "pay"])
+def test_a_searched_page_and_its_count_agree_however_sorted(client, sort):
+    organization = OrganizationFactory()
+    for i in range(45):
+        ProjectFactory(
+            organization=organization,
+            title=f"Harbor survey {i:02}",
+            fee=Decimal(1000 + i),
+            published_at=timezone.now() - timedelta(minutes=45 - i),
+        )
+    ProjectFactory(organization=organization, title="Something else")
+    pages = [client.get(f"/projects/?q=harbor&sort={sort}&page={n}") for n in (1, 2, 3)]
+    assert [page.context["count"] for page in pages] == [45, 45, 45]
+    shown = [title for page in pages for title in titles(page)]
+    assert sorted(shown) == [f"Harbor survey {i:02}" for i in range(45)]
+    if sort:  # newest and highest fee: both the reverse of the numbering
+        assert shown == [f"Harbor survey {i:02}" for i in reversed(range(45))]
+    html = pages[2].content.decode()
+    assert "45 projects" in html and "Page 3 of 3" in html
+    beyond = client.get(f"/projects/?q=harbor&sort={sort}&page=7").content.decode()
+    assert "There is no page 7; here is page 3." in beyond
+
+
 def test_empty_state_suggests_widening_the_search(client, python_skill):
     ProjectFactory(title="Something else")
     html = client.get("/projects/?q=zebra&skill=python&remote=no").content.decode()

@@ -86,7 +86,7 @@ def test_a_refused_declaration_is_on_the_students_dashboard(client, alice):
 def test_the_student_dashboard_runs_a_fixed_number_of_queries(client, alice, n, django_assert_num_queries):
     student_world(alice, n)
     client.force_login(alice)
-    with django_assert_num_queries(6):  # session, user, applications, eligibility, payroll, engagements
+    with django_assert_num_queries(5):  # user, applications, eligibility, payroll, engagements (sessions: cache)
         response = client.get(reverse("portal:dashboard"))
     assert response.content.decode().count("Answer the offer for") == n
 
@@ -134,7 +134,7 @@ def test_an_employer_without_an_organization_is_asked_to_make_one(client):
 def test_the_employer_dashboard_runs_a_fixed_number_of_queries(client, carol, n, django_assert_num_queries):
     employer_world(carol, n)
     client.force_login(carol)
-    with django_assert_num_queries(5):  # session, user, membership, projects, engagements
+    with django_assert_num_queries(4):  # user, membership, projects, engagements (sessions: cache)
         response = client.get(reverse("portal:dashboard"))
     assert response.content.decode().count("applicants waiting on") == n
 
@@ -152,7 +152,7 @@ def staff_world(n):
 def test_staff_see_each_queue_with_its_size_in_a_fixed_number_of_queries(client, sid, n, django_assert_num_queries):
     staff_world(n)
     client.force_login(sid)
-    with django_assert_num_queries(7):  # session, user, five counts
+    with django_assert_num_queries(6):  # user, five counts (sessions: cache)
         response = client.get(reverse("portal:dashboard"))
     assert response.status_code == 200
     found = items(client)
