@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from portal.models import User
 from tests.factories import StaffFactory
+from tests.signin import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -28,14 +29,14 @@ def posted_user(user, **overrides):
 
 
 def test_staff_cannot_make_themselves_superuser(client, sid):
-    client.force_login(sid)
+    admin_login(client, sid)
     client.post(change_url(sid), posted_user(sid, is_superuser="on", is_staff="on"))
     sid.refresh_from_db()
     assert not sid.is_superuser
 
 
 def test_staff_correct_a_students_name_but_not_access_or_email(client, sid, alice):
-    client.force_login(sid)
+    admin_login(client, sid)
     response = client.post(
         change_url(alice),
         posted_user(alice, first_name="Alicia", email="sid-owns-this@example.edu", is_staff="on", is_superuser="on"),
@@ -48,7 +49,7 @@ def test_staff_correct_a_students_name_but_not_access_or_email(client, sid, alic
 
 
 def test_staff_cannot_set_anyones_password(client, sid, alice):
-    client.force_login(sid)
+    admin_login(client, sid)
     url = reverse("admin:auth_user_password_change", args=[alice.pk])
     assert client.get(url).status_code == 403
     response = client.post(url, {"password1": "A-new-pass-2026!", "password2": "A-new-pass-2026!"})
@@ -60,7 +61,7 @@ def test_staff_cannot_set_anyones_password(client, sid, alice):
 
 def test_staff_cannot_change_another_staff_account(client, sid):
     other = StaffFactory(email="other-staff@career.example.edu")
-    client.force_login(sid)
+    admin_login(client, sid)
     assert client.get(change_url(other)).status_code == 200  # read only
     client.post(change_url(other), posted_user(other, first_name="Changed", is_active=""))
     other.refresh_from_db()
@@ -69,7 +70,7 @@ def test_staff_cannot_change_another_staff_account(client, sid):
 
 def test_superusers_keep_the_full_user_admin(client, alice):
     admin = User.objects.create_superuser("root@career.example.edu", "a-long-root-password")
-    client.force_login(admin)
+    admin_login(client, admin)
     html = client.get(change_url(alice)).content.decode()
     assert 'name="is_superuser"' in html and 'name="email"' in html
     url = reverse("admin:auth_user_password_change", args=[alice.pk])

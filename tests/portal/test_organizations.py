@@ -7,6 +7,7 @@ from django.urls import reverse
 from portal.models import Invitation, Membership, Organization
 from portal.organizations.services import OrganizationError, organization_suspend, organization_verify
 from tests.factories import EmployerFactory, OrganizationFactory, ProjectFactory
+from tests.signin import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +106,7 @@ def test_invite_form_explains_a_bad_address(client, carol, dave):
 
 def test_staff_verify_and_suspend_with_history(client, sid):
     organization = OrganizationFactory(status=Organization.Status.PENDING)
-    client.force_login(sid)
+    admin_login(client, sid)
     changelist = reverse("admin:portal_organization_changelist")
     response = client.post(changelist, {"action": "verify", "_selected_action": [organization.pk]})
     assert response.status_code == 302

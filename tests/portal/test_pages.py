@@ -5,6 +5,8 @@ from django.db.utils import OperationalError
 from django.test import Client
 from django.urls import reverse
 
+from tests.signin import admin_login
+
 pytestmark = pytest.mark.django_db
 
 
@@ -51,7 +53,7 @@ def test_navigation_changes_by_role(client, alice, sid):
     client.force_login(alice)
     html = client.get("/").content.decode()
     assert "Sign out" in html and 'href="/admin/"' not in html
-    client.force_login(sid)
+    admin_login(client, sid)
     assert 'href="/admin/"' in client.get("/").content.decode()
 
 
