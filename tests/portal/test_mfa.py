@@ -130,3 +130,11 @@ def test_students_and_employers_may_turn_it_on_and_need_not(client, request, per
     # Still no admin for them, second factor or not.
     response = client.get("/admin/")
     assert response.status_code == 302 and response.url.startswith("/admin/login/")
+
+
+def test_account_pages_offer_two_factor_authentication(client, alice):
+    client.force_login(alice)
+    html = client.get(reverse("account_email")).content.decode()
+    assert f'href="{reverse("mfa_index")}"' in html
+    html = client.get(reverse("mfa_index")).content.decode()
+    assert reverse("mfa_activate_totp") in html and reverse("mfa_add_webauthn") in html
