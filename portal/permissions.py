@@ -20,7 +20,8 @@ CAREER_CENTER_PERMISSIONS = {
         "historicalworkeligibility": ["view"],
         "organization": ["view", "change"],
         "historicalorganization": ["view"],
-        "membership": ["view", "add", "change", "delete"],
+        # Read only: memberships change through the organization's invitations.
+        "membership": ["view"],
         "invitation": ["view"],
     },
     "opportunities": {
@@ -64,3 +65,16 @@ def grant_career_center_permissions(**kwargs):
             if p.codename.split("_", 1)[1] in CAREER_CENTER_PERMISSIONS.get(p.content_type.app_label, {})
         ]
     )
+    # For the models named above the list is the whole truth: an action taken off it (such as
+    # changing memberships) is taken from the group too, not only left out of new databases.
+    named = {(app, model) for app, models in CAREER_CENTER_PERMISSIONS.items() for model in models}
+    revoked = [
+        p
+        for p in group.permissions.select_related("content_type")
+        if (p.content_type.app_label, p.content_type.model) in named
+        and p.codename == f"{p.codename.split('_', 1)[0]}_{p.content_type.model}"
+        and p.codename.split("_", 1)[0] in ("view", "add", "change", "delete")
+        and p.codename.split("_", 1)[0] not in CAREER_CENTER_PERMISSIONS[p.content_type.app_label][p.content_type.model]
+    ]
+    if revoked:
+        group.permissions.remove(*revoked)

@@ -75,3 +75,30 @@ def test_superusers_keep_the_full_user_admin(client, alice):
     assert 'name="is_superuser"' in html and 'name="email"' in html
     url = reverse("admin:auth_user_password_change", args=[alice.pk])
     assert client.get(url).status_code == 200
+
+
+def test_staff_cannot_change_anyones_role(client, sid, alice):
+    admin_login(client, sid)
+    client.post(change_url(alice), posted_user(alice, role=User.Role.EMPLOYER))
+    alice.refresh_from_db()
+    assert alice.role == User.Role.STUDENT
+
+
+def test_superusers_cannot_make_an_employer_either(client, alice):
+    root = User.objects.create_superuser("root@career.example.edu", "a-long-root-password")
+    admin_login(client, root)
+    data = posted_user(alice, role=User.Role.EMPLOYER)
+    response = client.post(change_url(alice), data)
+    assert response.status_code == 200
+    assert "organization&#x27;s invitation" in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.role == User.Role.STUDENT
+
+
+def test_createsuperuser_makes_a_staff_account(monkeypatch):
+    from django.core.management import call_command
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-long-root-password-2026")
+    call_command("createsuperuser", "--noinput", "--email", "root@career.example.edu", verbosity=0)
+    root = User.objects.get(email="root@career.example.edu")
+    assert root.role == User.Role.STAFF and root.is_superuser and root.is_staff

@@ -146,3 +146,48 @@ def test_suspended_organizations_projects_leave_the_listings(client, sid):
     organization_suspend(organization=project.organization, by=sid, reason="Complaints")
     assert "Visible then gone" not in client.get("/projects/").content.decode()
     assert client.get(f"/projects/{project.slug}/").status_code == 404
+
+
+def organization_post(organization, **extra):
+    data = {
+        "name": organization.name,
+        "website": organization.website,
+        "size": organization.size,
+        "industry": organization.industry,
+        "state": organization.state,
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+    data.update(extra)
+    return data
+
+
+@pytest.mark.parametrize("who", ["staff", "superuser"])
+def test_nobody_joins_an_organization_through_the_admin(client, sid, carol, alice, who):
+    from portal.models import User
+
+    user = sid if who == "staff" else User.objects.create_superuser("root@career.example.edu", "a-long-root-pw")
+    organization = carol.membership.organization
+    admin_login(client, user)
+    url = reverse("admin:portal_organization_change", args=[organization.pk])
+    page = client.get(url).content.decode()
+    assert carol.email in page  # members are listed, to read
+    assert 'name="memberships-MAX_NUM_FORMS" value="0"' in page  # no form to add one
+    client.post(url, organization_post(organization, **{"memberships-0-user": alice.pk, "memberships-0-role": "owner"}))
+    assert not Membership.objects.filter(user=alice).exists()
+    assert Membership.objects.get(user=carol).role == Membership.Role.OWNER
+
+
+def test_career_center_group_loses_membership_changes_on_migrate(sid):
+    from django.contrib.auth.models import Permission
+
+    from portal.permissions import grant_career_center_permissions
+
+    group = sid.groups.get()
+    group.permissions.add(*Permission.objects.filter(codename__in=["add_membership", "change_membership"]))
+    grant_career_center_permissions()
+    assert not sid.__class__.objects.get(pk=sid.pk).has_perm("portal.add_membership")
+    assert not sid.__class__.objects.get(pk=sid.pk).has_perm("portal.change_membership")
+    assert sid.__class__.objects.get(pk=sid.pk).has_perm("portal.view_membership")
