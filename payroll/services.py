@@ -27,7 +27,8 @@ PLAIN_FIELDS = [
 ]
 
 
-DUPLICATE_MESSAGE = "This taxpayer id is already on another account. Please contact the career center."
+# Says nothing about who else holds the number: the career center is told instead.
+DUPLICATE_MESSAGE = "We could not accept this number; contact the career center."
 
 
 class PayrollError(Exception):
@@ -41,8 +42,25 @@ class DuplicateTaxpayerId(PayrollError):
 
 
 @sensitive_variables()
-@transaction.atomic
 def contractor_save(*, student, data, by, ip=None):
+    """See ``_contractor_save``; a taxpayer id already on another person's record is refused
+    without saying so, and the career center is alerted (after the refusal rolled back)."""
+    try:
+        return _contractor_save(student=student, data=data, by=by, ip=ip)
+    except DuplicateTaxpayerId:
+        holders = (
+            records_sharing_tin(data["tin_digits"])
+            .filter(student__isnull=False)
+            .exclude(student=student)
+            .select_related("student")
+        )
+        contractor_duplicate_alert(student=student, holders=[record.student for record in holders])
+        raise
+
+
+@sensitive_variables()
+@transaction.atomic
+def _contractor_save(*, student, data, by, ip=None):
     """Create or update ``student``'s record from a cleaned ``PayrollForm``, and sign it.
 
     ``data["tin_digits"]`` / ``data["account_digits"]`` carry a new number, or None to keep the
@@ -132,3 +150,19 @@ def contractor_detach(*, student):
     # The history keeps staff changes; it must not point at the person or their bank either.
     record.history.all().update(student=None, routing_number="", account_last4="", certified_ip=None)
     return record
+
+
+def contractor_duplicate_alert(*, student, holders):
+    """Tell the career center that ``student`` gave a taxpayer id already on the records of
+    ``holders`` (a typo, a shared family number, or identity theft: people decide). The email
+    names the accounts, never the number; one email per pair of accounts."""
+    from django.conf import settings
+
+    key = ",".join(str(holder.pk) for holder in sorted(holders, key=lambda h: h.pk)) or "detached"
+    return outbox_enqueue(
+        kind="payroll-duplicate-taxpayer-id",
+        obj=f"payroll.duplicate:{student.pk}:{key}",
+        recipient=settings.CAREER_CENTER_EMAIL,
+        template="payroll-duplicate-taxpayer-id",
+        context={"student": student, "holders": holders},
+    )

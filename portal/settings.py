@@ -185,6 +185,8 @@ else:
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Micro-Internships Portal <no-reply@portal.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where alerts for the career center's staff go (a shared mailbox).
+CAREER_CENTER_EMAIL = env.str("CAREER_CENTER_EMAIL", default="career-center@portal.localhost")
 # Links in emails are absolute; the worker has no request to build them from.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

@@ -86,8 +86,10 @@ def organization_invite(*, organization, by, email):
     email = email.strip().lower()
     if not Membership.objects.filter(organization=organization, user=by, role=Membership.Role.OWNER).exists():
         raise OrganizationError("Only an owner of the organization can invite people.")
-    if Membership.objects.filter(user__email__iexact=email).exists():
-        raise OrganizationError("That person already belongs to an organization.")
+    # Whether the address belongs to another organization is not the inviter's to learn: the
+    # invitation goes out the same, and accepting it tells only its addressee why it cannot be.
+    if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
+        raise OrganizationError("That person is already a member of your organization.")
     with transaction.atomic():
         invitation = Invitation.objects.create(
             organization=organization, email=email, token=secrets.token_urlsafe(32), invited_by=by

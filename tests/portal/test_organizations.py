@@ -99,9 +99,29 @@ def test_invite_form_explains_a_bad_address(client, carol, dave):
     response = client.post("/organization/invite/", {"email": "not-an-email"})
     assert response.status_code == 400
     assert "Enter a valid email address." in response.content.decode()
-    response = client.post("/organization/invite/", {"email": dave.email})
-    assert "already belongs to an organization" in response.content.decode()
     assert not Invitation.objects.exists()
+    member = EmployerFactory(organization=carol.membership.organization)
+    response = client.post("/organization/invite/", {"email": member.email})
+    assert "already a member of your organization" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_invitations_answer_the_same_whoever_the_address_belongs_to(client, carol, dave):
+    """An owner cannot learn whether an address belongs to another organization."""
+    client.force_login(carol)
+    answers = []
+    for email in (dave.email, "nobody-yet@globex.example"):
+        response = client.post("/organization/invite/", {"email": email}, follow=True)
+        said = [str(message).replace(email, "EMAIL") for message in response.context["messages"]]
+        answers.append((response.redirect_chain, response.status_code, said))
+    assert answers[0] == answers[1] == ([("/organization/", 302)], 200, ["Invitation sent to EMAIL."])
+    assert set(Invitation.objects.values_list("email", flat=True)) == {dave.email, "nobody-yet@globex.example"}
+    # Dave learns why he cannot join; only he sees it.
+    client.force_login(dave)
+    invitation = Invitation.objects.get(email=dave.email)
+    response = client.post(f"/organization/join/{invitation.token}/")
+    assert "You already belong to an organization." in response.content.decode()
+    assert not Membership.objects.filter(user=dave, organization=carol.membership.organization).exists()
 
 
 def test_staff_verify_and_suspend_with_history(client, sid):
