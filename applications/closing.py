@@ -41,6 +41,8 @@ def project_remind_to_decide(*, project):
             return False
         if OutboundEmail.objects.filter(kind=REMINDER_KIND, object_key=f"opportunities.project:{locked.pk}").exists():
             return False
+        if not locked.contact.is_active:
+            return False  # the organization's last member deleted their account; nobody to remind
         waiting = locked.applications.filter(status__in=Application.UNDECIDED).count()
         if not waiting:
             return False

@@ -17,7 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import services
-from .data_rights import account_delete, account_export
+from .data_rights import AccountDeletionBlocked, account_delete, account_delete_blockers, account_export
 from .forms import DeleteAccountForm, ProfileForm
 from .models import StudentProfile, User, WorkEligibility
 
@@ -184,16 +184,29 @@ def data_export(request):
 
 @sensitive_post_parameters("password")
 @never_cache
-@student_required
+@login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
+    """Students and employers delete their own accounts; staff accounts are the admin's."""
+    if not (request.user.is_student or request.user.is_employer):
+        raise Http404
     form = DeleteAccountForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        account_delete(user=request.user)
-        logout(request)
-        messages.success(request, "Your account is deleted. Thank you for using the portal.")
-        return redirect("portal:home")
-    return render(request, "portal/delete_account.html", {"form": form})
+    blockers = account_delete_blockers(user=request.user)
+    if request.method == "POST" and not blockers and form.is_valid():
+        try:
+            account_delete(user=request.user)
+        except AccountDeletionBlocked as exc:
+            blockers = [str(exc)]
+        else:
+            logout(request)
+            messages.success(request, "Your account is deleted. Thank you for using the portal.")
+            return redirect("portal:home")
+    return render(
+        request,
+        "portal/delete_account.html",
+        {"form": form, "blockers": blockers},
+        status=409 if blockers and request.method == "POST" else 200,
+    )
 
 
 def page_not_found(request, exception):

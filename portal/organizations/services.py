@@ -132,3 +132,19 @@ def membership_of(user):
     if not getattr(user, "is_authenticated", False) or not user.is_employer:
         return None
     return Membership.objects.select_related("organization").filter(user=user).first()
+
+
+def membership_make_owner(*, membership, by):
+    """An owner makes another member an owner too: how an owner hands the organization over
+    (before deleting their own account, for example). Owners stay owners."""
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().select_related("organization").get(pk=membership.pk)
+        if not Membership.objects.filter(
+            organization=locked.organization, user=by, role=Membership.Role.OWNER
+        ).exists():
+            raise OrganizationError("Only an owner of the organization can make someone an owner.")
+        if locked.is_owner:
+            raise OrganizationError(f"{locked.user.get_full_name() or locked.user.email} is already an owner.")
+        locked.role = Membership.Role.OWNER
+        locked.save(update_fields=["role"])
+    return locked
