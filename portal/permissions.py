@@ -67,14 +67,12 @@ def grant_career_center_permissions(**kwargs):
     )
     # For the models named above the list is the whole truth: an action taken off it (such as
     # changing memberships) is taken from the group too, not only left out of new databases.
-    named = {(app, model) for app, models in CAREER_CENTER_PERMISSIONS.items() for model in models}
-    revoked = [
-        p
-        for p in group.permissions.select_related("content_type")
-        if (p.content_type.app_label, p.content_type.model) in named
-        and p.codename == f"{p.codename.split('_', 1)[0]}_{p.content_type.model}"
-        and p.codename.split("_", 1)[0] in ("view", "add", "change", "delete")
-        and p.codename.split("_", 1)[0] not in CAREER_CENTER_PERMISSIONS[p.content_type.app_label][p.content_type.model]
-    ]
+    revoked = []
+    for permission in group.permissions.select_related("content_type"):
+        action, _, model = permission.codename.partition("_")
+        allowed = CAREER_CENTER_PERMISSIONS.get(permission.content_type.app_label, {}).get(model)
+        standard = action in ("view", "add", "change", "delete") and model == permission.content_type.model
+        if standard and allowed is not None and action not in allowed:
+            revoked.append(permission)
     if revoked:
         group.permissions.remove(*revoked)
