@@ -16,7 +16,12 @@ def give_totp(user, secret=None):
 
 
 def totp_code(secret=None, at=None):
-    """The code an authenticator app shows now for SECRET."""
+    """The code an authenticator app shows now for SECRET. Near the end of a 30-second step it
+    waits for the next one, as a person would, so the code is still valid when it arrives."""
+    if at is None:
+        left = 30 - time.time() % 30
+        if left < 3:
+            time.sleep(left + 0.05)
     counter = int(at if at is not None else time.time()) // 30
     return format_hotp_value(hotp_value(secret or settings.DEMO_TOTP_SECRET, counter))
 
