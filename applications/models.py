@@ -53,8 +53,9 @@ class Application(models.Model):
         OTHER = "other", "Other"
         FILLED = "filled", "The openings were filled by other candidates"
         CANCELLED = "cancelled", "The organization cancelled the project"
+        NO_DECISION = "no_decision", "The employer did not decide"
 
-    # Reasons an employer may pick; FILLED and CANCELLED are the portal's own.
+    # Reasons an employer may pick; FILLED, CANCELLED and NO_DECISION are the portal's own.
     EMPLOYER_REASONS = [Reason.ANOTHER_CANDIDATE, Reason.SKILLS, Reason.AVAILABILITY, Reason.OTHER]
     # States in which the employer still has a decision to make.
     UNDECIDED = [Status.SUBMITTED, Status.SHORTLISTED]

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from .closing import closed_projects_due
 from .engagements.tasks import engagements_due_task  # noqa: F401 - registers the task
 from .fanout import not_selected_fanout, not_selected_sweep
 from .services import applications_send_digests, offers_lapse_due, offers_remind_due
@@ -25,3 +26,10 @@ def not_selected_task(project_id, reason, by_id=None):
 @shared_task
 def not_selected_sweep_task():
     return not_selected_sweep()
+
+
+@shared_task
+def closed_projects_due_task():
+    """Remind contacts of closed projects to decide (once); tell applicants still undecided 14
+    days after closing that they were not selected (once)."""
+    return closed_projects_due()

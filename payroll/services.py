@@ -28,16 +28,41 @@ PLAIN_FIELDS = [
 ]
 
 
-DUPLICATE_MESSAGE = "This taxpayer id is already on another account. Please contact the career center."
+# Says nothing about who else holds the number: the career center is told instead.
+DUPLICATE_MESSAGE = "We could not accept this number; contact the career center."
+
+
+class DuplicateTaxpayerId(TransitionError):
+    """The taxpayer id is on another person's record; the message says nothing of whose."""
+
+    def __init__(self):
+        super().__init__(DUPLICATE_MESSAGE, field="taxpayer_id")
 
 
 def _duplicate_taxpayer_id():
-    return TransitionError(DUPLICATE_MESSAGE, field="taxpayer_id")
+    return DuplicateTaxpayerId()
+
+
+@sensitive_variables()
+def contractor_save(*, student, data, by, ip=None):
+    """See ``_contractor_save``; a taxpayer id already on another person's record is refused
+    without saying so, and the career center is alerted (after the refusal rolled back)."""
+    try:
+        return _contractor_save(student=student, data=data, by=by, ip=ip)
+    except DuplicateTaxpayerId:
+        holders = (
+            records_sharing_tin(data["tin_digits"])
+            .filter(student__isnull=False)
+            .exclude(student=student)
+            .select_related("student")
+        )
+        contractor_duplicate_alert(student=student, holders=[record.student for record in holders])
+        raise
 
 
 @sensitive_variables()
 @transaction.atomic
-def contractor_save(*, student, data, by, ip=None):
+def _contractor_save(*, student, data, by, ip=None):
     """Create or update ``student``'s record from a cleaned ``PayrollForm``, and sign it.
 
     ``data["tin_digits"]`` / ``data["account_digits"]`` carry a new number, or None to keep the
@@ -121,3 +146,11 @@ def contractor_detach(*, student):
     # The history keeps staff changes; it must not point at the person or their bank either.
     record.history.all().update(student=None, routing_number="", account_last4="", certified_ip=None)
     return record
+
+
+def contractor_duplicate_alert(*, student, holders):
+    """Tell the career center that ``student`` gave a taxpayer id already on the records of
+    ``holders`` (a typo, a shared family number, or identity theft: people decide). The email
+    names the accounts, never the number; one email per pair of accounts."""
+    key = ",".join(str(holder.pk) for holder in sorted(holders, key=lambda h: h.pk)) or "detached"
+    return emails.payroll_duplicate_taxpayer_id(student, holders=holders, key=f"payroll.duplicate:{student.pk}:{key}")

@@ -45,7 +45,26 @@ class UserAdmin(DjangoUserAdmin):
         ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
-    staff_readonly_fields = ["email", "is_staff", "is_superuser", "groups", "last_login", "date_joined"]
+    # The role too: an employer account is one that can join an organization, and joining goes
+    # through the organization's invitations, not through staff.
+    staff_readonly_fields = ["email", "role", "is_staff", "is_superuser", "groups", "last_login", "date_joined"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None or "role" not in form.base_fields:
+            return form
+
+        class RoleForm(form):
+            def clean_role(self):
+                role = self.cleaned_data["role"]
+                if role == User.Role.EMPLOYER and self.instance.role != User.Role.EMPLOYER:
+                    raise forms.ValidationError(
+                        "An account becomes an employer by signing up as one and joining through an "
+                        "organization's invitation, not here."
+                    )
+                return role
+
+        return RoleForm
 
     def get_fieldsets(self, request, obj=None):
         if obj is not None and not request.user.is_superuser:

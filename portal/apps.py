@@ -7,7 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = "People and accounts"
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the receivers
+        from . import mfa, signals  # noqa: F401 - connects the receivers
         from .permissions import grant_career_center_permissions
 
         post_migrate.connect(grant_career_center_permissions, dispatch_uid="portal-career-center-perms")

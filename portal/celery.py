@@ -47,6 +47,12 @@ app.conf.update(
             "task": "applications.tasks.not_selected_sweep_task",
             "schedule": 600.0,
         },
+        # Hourly: a closed project's contact is reminded within the hour, and undecided
+        # applicants are told within the hour after their 14 days.
+        "closed-projects-due": {
+            "task": "applications.tasks.closed_projects_due_task",
+            "schedule": crontab(minute=45),
+        },
         # Daily: at most one digest of new applications per project and day.
         "applications-digest": {
             "task": "applications.tasks.applications_digest_task",

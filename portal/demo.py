@@ -5,6 +5,10 @@ import os
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -102,11 +106,21 @@ def demo_user(email, role, first_name="", last_name="", is_staff=False):
     return user
 
 
+def demo_second_factor(user):
+    """The admin needs a second factor: the demo staff login's authenticator app uses
+    DEMO_TOTP_SECRET, so anyone with the secret (printed by seed_demo) can make its codes."""
+    Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
+    TOTP.activate(user, settings.DEMO_TOTP_SECRET)
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).exists():
+        RecoveryCodes.activate(user)
+
+
 def seed(out):
     for email, role, first, last, is_staff in DEMO_PEOPLE:
         user = demo_user(email, role, first, last, is_staff)
         if is_staff:
             user.groups.add(Group.objects.get(name=CAREER_CENTER_GROUP))
+            demo_second_factor(user)
     for kind, names in SKILLS.items():
         for name in names:
             skill, _ = Skill.objects.get_or_create(slug=slugify(name), defaults={"name": name, "kind": kind})

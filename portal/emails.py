@@ -128,6 +128,21 @@ def payroll_updated(record, *, student, created, changed):
     return _send("payroll-updated", key, student, record=record, created=created, changed=changed)
 
 
+def payroll_duplicate_taxpayer_id(student, *, holders, key):
+    """The career center hears that ``student`` gave a taxpayer id already on the records of
+    ``holders``: the accounts are named, never the number."""
+    from django.conf import settings
+
+    return _send(
+        "payroll-duplicate-taxpayer-id",
+        key,
+        None,
+        email=settings.CAREER_CENTER_EMAIL,
+        student=student,
+        holders=holders,
+    )
+
+
 # Applications and offers.
 
 
@@ -171,6 +186,17 @@ def offer_lapsed(application):
     """Both sides: the student's offer is gone, the supervisor's opening is free again."""
     _application("offer-lapsed-student", application, application.student)
     _application("offer-lapsed-supervisor", application, application.project.contact)
+
+
+def not_selected_no_decision(application, *, days):
+    return _application("not-selected-no-decision", application, application.student, days=days)
+
+
+def project_decide_reminder(project, *, waiting, decide_by):
+    """The contact of a closed project with applicants still undecided; once per project."""
+    return _send(
+        "project-decide-reminder", project, project.contact, project=project, waiting=waiting, decide_by=decide_by
+    )
 
 
 def applications_digest(project, *, key, new_count, total):

@@ -29,6 +29,8 @@ class UserManager(BaseUserManager):
 
     def create_superuser(self, email, password=None, **extra):
         extra.update(is_staff=True, is_superuser=True)
+        # Not the model's default (a student): a superuser is career center staff.
+        extra.setdefault("role", self.model.Role.STAFF)
         return self._create_user(email, password, **extra)
 
     def get_by_natural_key(self, email):

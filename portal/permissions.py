@@ -21,7 +21,8 @@ CAREER_CENTER_PERMISSIONS = {
         "historicalworkeligibility": ["view"],
         "organization": ["view", "change"],
         "historicalorganization": ["view"],
-        "membership": ["view", "add", "change", "delete"],
+        # Read only: memberships change through the organization's invitations.
+        "membership": ["view"],
         "invitation": ["view"],
     },
     "opportunities": {
@@ -73,3 +74,14 @@ def grant_career_center_permissions(**kwargs):
             if p.codename.split("_", 1)[1] in CAREER_CENTER_PERMISSIONS.get(p.content_type.app_label, {})
         ]
     )
+    # For the models named above the list is the whole truth: an action taken off it (such as
+    # changing memberships) is taken from the group too, not only left out of new databases.
+    revoked = []
+    for permission in group.permissions.select_related("content_type"):
+        action, _, model = permission.codename.partition("_")
+        allowed = CAREER_CENTER_PERMISSIONS.get(permission.content_type.app_label, {}).get(model)
+        standard = action in ("view", "add", "change", "delete") and model == permission.content_type.model
+        if standard and allowed is not None and action not in allowed:
+            revoked.append(permission)
+    if revoked:
+        group.permissions.remove(*revoked)

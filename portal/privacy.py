@@ -7,7 +7,7 @@ document was given.
 
 from allauth.account.models import EmailAddress
 
-from .models import OutboundEmail, StudentProfile, WorkEligibility
+from .models import Membership, OutboundEmail, StudentProfile, WorkEligibility
 from .services import delete_file_on_commit
 
 
@@ -61,6 +61,20 @@ def export(user):
     return data
 
 
+def erase_blocker(user):
+    """An organization must keep an owner while it has members: its only owner hands over first."""
+    membership = Membership.objects.select_related("organization").filter(user=user).first()
+    if membership is None or not membership.is_owner:
+        return None
+    others = Membership.objects.filter(organization=membership.organization).exclude(user=user)
+    if others.exists() and not others.filter(role=Membership.Role.OWNER).exists():
+        return (
+            f"You are the only owner of {membership.organization.name}. Make another member an owner "
+            "on the organization page first; then you can delete your account."
+        )
+    return None
+
+
 def erase(user):
     """Remove the profile, the eligibility records (with their history) and every file; then
     strip the account to an anonymous, inactive shell that records kept for tax law may still
@@ -76,6 +90,8 @@ def erase(user):
     WorkEligibility.objects.filter(student=user).delete()
     # simple_history writes a "deleted" row for each record; those go too.
     WorkEligibility.history.filter(student_id=user.pk).delete()
+    # An employer leaves the organization; it keeps its projects and their history.
+    Membership.objects.filter(user=user).delete()
     OutboundEmail.objects.filter(recipient__iexact=user.email).delete()
     EmailAddress.objects.filter(user=user).delete()
     # A new (unusable) password changes the session hash, which ends every other session.

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "simple_history",
     "csp",
     "portal",
@@ -81,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After allauth's: staff reach the admin only with a second factor used in this session.
+    "portal.mfa.AdminSecondFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -167,6 +170,15 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+# Second factor (allauth.mfa): an authenticator app with recovery codes, or a security key or
+# passkey where the browser offers WebAuthn. Required for the admin (portal/mfa.py); optional
+# for students and employers, from their account pages.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = SITE_NAME
+# WebAuthn needs HTTPS except on a laptop's http://localhost.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# The demo staff login's authenticator secret (base32), so the demo and outside checks can sign in.
+DEMO_TOTP_SECRET = env.str("DEMO_TOTP_SECRET", default="JBSWY3DPEHPK3PXP")
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 ACCOUNT_SIGNUP_REDIRECT_URL = "portal:dashboard"
@@ -186,6 +198,8 @@ else:
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Micro-Internships Portal <no-reply@portal.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where alerts for the career center's staff go (a shared mailbox).
+CAREER_CENTER_EMAIL = env.str("CAREER_CENTER_EMAIL", default="career-center@portal.localhost")
 # Links in emails are absolute; the worker has no request to build them from.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
@@ -219,9 +233,63 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+
+
+def s3_storage_options(environ):
+    """Options of django-storages' S3Storage from ``STORAGE_URL`` or the usual ``AWS_*``
+    variables (either may fill in the other), or None when neither names a bucket.
+
+    ``STORAGE_URL`` is ``s3://[KEY:SECRET@]BUCKET[/PREFIX][?endpoint_url=...&region_name=...
+    &addressing_style=path]``. Objects are private: no ACL is sent (the bucket's default, private,
+    applies) and any URL would be signed and short-lived; the portal serves files only through
+    its permission-checked views, which stream them from the bucket.
+    """
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    def get(name):
+        path = environ.get(f"{name}_FILE", "")
+        return Path(path).read_text().strip() if path else environ.get(name, "")
+
+    options = {
+        "bucket_name": get("AWS_STORAGE_BUCKET_NAME"),
+        "endpoint_url": get("AWS_S3_ENDPOINT_URL"),
+        "region_name": get("AWS_S3_REGION_NAME") or get("AWS_DEFAULT_REGION"),
+        "access_key": get("AWS_ACCESS_KEY_ID"),
+        "secret_key": get("AWS_SECRET_ACCESS_KEY"),
+        "location": get("AWS_LOCATION"),
+        "addressing_style": get("AWS_S3_ADDRESSING_STYLE"),
+    }
+    url = get("STORAGE_URL")
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme != "s3" or not parts.hostname:
+            raise ImproperlyConfigured("STORAGE_URL must look like s3://bucket/prefix?endpoint_url=https://...")
+        query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        options.update(
+            {
+                "bucket_name": parts.hostname,
+                "location": parts.path.strip("/") or options["location"],
+                "access_key": unquote(parts.username or "") or options["access_key"],
+                "secret_key": unquote(parts.password or "") or options["secret_key"],
+                "endpoint_url": query.get("endpoint_url", options["endpoint_url"]),
+                "region_name": query.get("region_name", query.get("region", options["region_name"])),
+                "addressing_style": query.get("addressing_style", options["addressing_style"]),
+            }
+        )
+    if not options["bucket_name"]:
+        return None
+    options = {key: value for key, value in options.items() if value}
+    options.update(default_acl=None, querystring_auth=True, querystring_expire=300, file_overwrite=False)
+    return options
+
+
+_S3_OPTIONS = s3_storage_options(env.ENVIRON)
 STORAGES = {
-    # Uploads are private: served only by permission-checked views, never by a public URL.
-    "default": {
+    # Uploads are private: served only by permission-checked views, never by a public URL. A
+    # laptop keeps them under MEDIA_ROOT; more than one web machine shares an S3 bucket.
+    "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _S3_OPTIONS}
+    if _S3_OPTIONS
+    else {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
     },

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import dashboards, services
 from .access import student_required
-from .data_rights import account_delete, account_export
+from .data_rights import AccountDeletionBlocked, account_delete, account_delete_blockers, account_export
 from .forms import DeleteAccountForm, NameForm, ProfileForm, TimeZoneForm
 from .models import StudentProfile, User, WorkEligibility
 from .uploads import private_file_response
@@ -182,16 +182,29 @@ def data_export(request):
 
 @sensitive_post_parameters("password")
 @never_cache
-@student_required
+@login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
+    """Students and employers delete their own accounts; staff accounts are the admin's."""
+    if not (request.user.is_student or request.user.is_employer):
+        raise Http404
     form = DeleteAccountForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        account_delete(user=request.user)
-        logout(request)
-        messages.success(request, "Your account is deleted. Thank you for using the portal.")
-        return redirect("portal:home")
-    return render(request, "portal/delete_account.html", {"form": form})
+    blockers = account_delete_blockers(user=request.user)
+    if request.method == "POST" and not blockers and form.is_valid():
+        try:
+            account_delete(user=request.user)
+        except AccountDeletionBlocked as exc:
+            blockers = [str(exc)]
+        else:
+            logout(request)
+            messages.success(request, "Your account is deleted. Thank you for using the portal.")
+            return redirect("portal:home")
+    return render(
+        request,
+        "portal/delete_account.html",
+        {"form": form, "blockers": blockers},
+        status=409 if blockers and request.method == "POST" else 200,
+    )
 
 
 def secure_headers(request, response):

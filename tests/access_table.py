@@ -130,7 +130,7 @@ ROWS = [
     Row("portal:data-export", STUDENTS, method="post"),
     Row("portal:time-zone", SIGNED_IN),
     Row("portal:account-name", SIGNED_IN),
-    Row("portal:account-delete", STUDENTS),
+    Row("portal:account-delete", STUDENTS | EMPLOYERS),
     Row(
         "portal:eligibility-document",
         {"alice", "staff"},
@@ -142,6 +142,12 @@ ROWS = [
     Row("organizations:new", EMPLOYERS),  # both already belong to one: sent to it
     Row("organizations:invite", EMPLOYERS, method="post", data={"email": "someone@acme.example"}),
     Row("organizations:invitation", EVERYONE, kwargs=lambda w: {"token": w.invitation.token}),
+    Row(
+        "organizations:member-make-owner",
+        {"carol"},  # an owner of the member's organization
+        kwargs=lambda w: {"pk": w.organization.memberships.get(role="owner").pk},
+        method="post",
+    ),
     # opportunities: the listings, a student's saved searches, an organization's projects.
     Row("opportunities:project-list", EVERYONE),
     Row("opportunities:project-detail", EVERYONE, kwargs=project, case="published"),

@@ -10,11 +10,24 @@ from .services import organization_suspend, organization_verify
 
 
 class MembershipInline(admin.TabularInline):
+    """Who belongs, to read only: people join through the organization's invitations (an owner
+    invites, the invited address accepts), never by a staff edit that would open the
+    organization's applicants to whoever staff picked."""
+
     model = Membership
     extra = 0
-    autocomplete_fields = ["user"]
     fields = ["user", "role", "created_at"]
-    readonly_fields = ["created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Organization)
@@ -25,6 +38,7 @@ class OrganizationAdmin(HistoryWithoutRevertAdmin):
     readonly_fields = ["slug", "status", "status_reason", "status_changed_at", "status_changed_by", "created_by"]
     fields = ["name", "slug", "website", "size", "industry", "state"] + readonly_fields[1:]
     inlines = [MembershipInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["verify", "suspend"]
     date_hierarchy = "created_at"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

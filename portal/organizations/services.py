@@ -103,8 +103,10 @@ def organization_invite(*, organization, by, email):
     email = email.strip().lower()
     if not Membership.objects.filter(organization=organization, user=by, role=Membership.Role.OWNER).exists():
         raise TransitionError("Only an owner of the organization can invite people.")
-    if Membership.objects.filter(user__email__iexact=email).exists():
-        raise TransitionError("That person already belongs to an organization.")
+    # Whether the address belongs to another organization is not the inviter's to learn: the
+    # invitation goes out the same, and accepting it tells only its addressee why it cannot be.
+    if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
+        raise TransitionError("That person is already a member of your organization.")
     with transaction.atomic():
         invitation = Invitation.objects.create(
             organization=organization, email=email, token=secrets.token_urlsafe(32), invited_by=by
@@ -135,3 +137,19 @@ def invitation_accept(*, invitation, by):
         locked.accepted_by = by
         locked.save(update_fields=["accepted_at", "accepted_by"])
     return membership
+
+
+def membership_make_owner(*, membership, by):
+    """An owner makes another member an owner too: how an owner hands the organization over
+    (before deleting their own account, for example). Owners stay owners."""
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().select_related("organization").get(pk=membership.pk)
+        if not Membership.objects.filter(
+            organization=locked.organization, user=by, role=Membership.Role.OWNER
+        ).exists():
+            raise TransitionError("Only an owner of the organization can make someone an owner.")
+        if locked.is_owner:
+            raise TransitionError(f"{locked.user.get_full_name() or locked.user.email} is already an owner.")
+        locked.role = Membership.Role.OWNER
+        locked.save(update_fields=["role"])
+    return locked

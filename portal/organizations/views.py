@@ -5,13 +5,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.access import employer_membership_or_404
-from portal.models import Invitation
+from portal.models import Invitation, Membership
 from portal.transitions import TransitionError
 
 from .forms import InvitationForm, OrganizationForm
 from .services import (
     invitation_accept,
     invitation_is_open,
+    membership_make_owner,
     organization_create,
     organization_invite,
 )
@@ -102,3 +103,19 @@ def invitation_view(request, token):
         {"invitation": invitation, "error": error},
         status=400 if error and request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_POST
+def member_make_owner(request, pk):
+    membership = employer_membership_or_404(request)
+    if membership is None or not membership.is_owner:
+        raise Http404
+    member = get_object_or_404(Membership.objects.select_related("user"), pk=pk, organization=membership.organization)
+    try:
+        membership_make_owner(membership=member, by=request.user)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{member.user.get_full_name() or member.user.email} is now an owner.")
+    return redirect("organizations:detail")

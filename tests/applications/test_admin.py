@@ -8,6 +8,7 @@ from applications.models import Application, ReviewRequest
 from applications.services import application_request_review
 from portal.models import OutboundEmail
 from tests.factories import ApplicationFactory
+from tests.signin import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ S = Application.Status
 def test_staff_filter_search_and_export_applications(client, sid, project, ready_alice, ready_bob):
     mine = ApplicationFactory(project=project, student=ready_alice, status=S.SUBMITTED)
     ApplicationFactory(project=project, student=ready_bob, status=S.WITHDRAWN)
-    client.force_login(sid)
+    admin_login(client, sid)
     listing = client.get("/admin/applications/application/?status__exact=submitted&q=alice").content.decode()
     assert "alice@example.edu" in listing and "bob@example.edu" not in listing
     assert client.get(f"/admin/applications/application/{mine.pk}/change/").status_code == 200
@@ -33,7 +34,7 @@ def test_staff_filter_search_and_export_applications(client, sid, project, ready
 
 def test_staff_cannot_change_an_applications_state_in_the_admin(client, sid, project, ready_alice):
     application = ApplicationFactory(project=project, student=ready_alice, status=S.SUBMITTED)
-    client.force_login(sid)
+    admin_login(client, sid)
     client.post(f"/admin/applications/application/{application.pk}/change/", {"status": "offered"})
     assert Application.objects.get().status == S.SUBMITTED
 
@@ -41,7 +42,7 @@ def test_staff_cannot_change_an_applications_state_in_the_admin(client, sid, pro
 def test_staff_answer_a_review_request_and_the_student_is_emailed(client, sid, project, ready_alice):
     application = ApplicationFactory(project=project, student=ready_alice)
     review = application_request_review(application=application, by=ready_alice)
-    client.force_login(sid)
+    admin_login(client, sid)
     queue = client.get("/admin/applications/reviewrequest/?answered=no").content.decode()
     assert "alice@example.edu" in queue
     form = client.get(f"/admin/applications/reviewrequest/{review.pk}/change/").content.decode()
@@ -64,14 +65,14 @@ def test_staff_answer_a_review_request_and_the_student_is_emailed(client, sid, p
 
 def test_the_application_page_in_the_admin_has_no_link_to_a_page_staff_cannot_open(client, sid, project, ready_alice):
     application = ApplicationFactory(project=project, student=ready_alice, status=S.SUBMITTED)
-    client.force_login(sid)
+    admin_login(client, sid)
     page = client.get(f"/admin/applications/application/{application.pk}/change/").content.decode()
     assert "View on site" not in page
     assert client.get(application.get_absolute_url()).status_code == 404
 
 
 def test_the_admin_project_list_has_one_organization_column(client, sid, project):
-    client.force_login(sid)
+    admin_login(client, sid)
     page = client.get("/admin/opportunities/project/").content.decode()
     headings = re.findall(r'<th scope="col" class="[^"]*column-(\w+)', page)
     assert "organization" in headings and "organization_status" in headings

@@ -12,6 +12,7 @@ from django.utils import timezone
 from applications.models import Engagement, EngagementEvent, Submission
 from portal.models import OutboundEmail
 from tests.factories import ApplicationFactory, ProjectFactory, StudentFactory
+from tests.signin import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def test_staff_filter_overdue_and_late_verification_and_search(client, sid, proj
     make(project, Status.WORK_SUBMITTED, email="waiting8@example.edu", submitted_at=now - timedelta(days=8))
     make(project, Status.WORK_SUBMITTED, email="waiting2@example.edu", submitted_at=now - timedelta(days=2))
     make(project, Status.COMPLETED, email="done@example.edu", due_on=today - timedelta(days=5))
-    client.force_login(sid)
+    admin_login(client, sid)
 
     overdue = client.get(f"{URL}?overdue=yes").content.decode()
     assert "late@example.edu" in overdue
@@ -68,7 +69,7 @@ def test_the_kickoff_date_filter(client, sid, project):
     now = timezone.now()
     make(project, Status.IN_PROGRESS, email="recent@example.edu", kickoff_at=now - timedelta(days=1))
     make(project, Status.IN_PROGRESS, email="long-ago@example.edu", kickoff_at=now - timedelta(days=60))
-    client.force_login(sid)
+    admin_login(client, sid)
     listing = client.get(URL).content.decode()
     past_week = re.search(r'href="(\?[^"]*kickoff_at__gte[^"]*)"[^>]*>Past 7 days', listing).group(1)
     page = client.get(URL + html.unescape(past_week)).content.decode()
@@ -79,7 +80,7 @@ def test_export_is_formula_safe(client, sid, carol):
     risky = ProjectFactory(organization=carol.membership.organization, contact=carol, title="=HYPERLINK(1)")
     engagement = make(risky, Status.WORK_SUBMITTED, email="csv@example.edu", submitted_at=timezone.now())
     Submission.objects.create(engagement=engagement, round=1, url="https://x.example.com/w")
-    client.force_login(sid)
+    admin_login(client, sid)
     response = client.post(URL, {"action": "export_csv", "_selected_action": [engagement.pk]})
     assert response["Content-Type"].startswith("text/csv")
     header, row = response.content.decode().splitlines()
@@ -90,7 +91,7 @@ def test_export_is_formula_safe(client, sid, carol):
 
 def test_the_admin_is_read_only(client, sid, project):
     engagement = make(project, Status.IN_PROGRESS, due_on=timezone.localdate())
-    client.force_login(sid)
+    admin_login(client, sid)
     assert client.get(f"{URL}add/").status_code == 403
     assert client.get(f"{URL}{engagement.pk}/delete/").status_code == 403
     page = client.get(f"{URL}{engagement.pk}/change/").content.decode()
@@ -111,7 +112,7 @@ def test_the_change_page_shows_submissions_and_the_trail(client, sid, project, c
         comment="Add the chart.",
         answered_by=carol,
     )
-    client.force_login(sid)
+    admin_login(client, sid)
     page = client.get(f"{URL}{engagement.pk}/change/").content.decode()
     assert "https://x.example.com/first" in page and "Add the chart." in page
     assert "Awaiting kick-off" in page  # the first event
@@ -122,7 +123,7 @@ def test_staff_cancel_a_dispute_with_a_reason_kept_in_the_history(
 ):
     disputed = make(project, Status.WORK_SUBMITTED, email="dispute@example.edu", submitted_at=timezone.now())
     finished = make(project, Status.COMPLETED, email="finished@example.edu")
-    client.force_login(sid)
+    admin_login(client, sid)
     selected = {"action": "cancel", "_selected_action": [disputed.pk, finished.pk]}
     asked = client.post(URL, selected)
     assert asked.status_code == 200 and "Reason" in asked.content.decode()
@@ -152,5 +153,5 @@ def test_the_changelist_runs_a_fixed_number_of_queries(client, sid, carol):
             assert client.get(URL).status_code == 200
         return len(queries)
 
-    client.force_login(sid)
+    admin_login(client, sid)
     assert count(2) == count(8)

@@ -27,6 +27,7 @@ from tests.factories import (
     StudentProfileFactory,
     WorkEligibilityFactory,
 )
+from tests.signin import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -248,7 +249,7 @@ def test_paid_counts_in_the_academic_year_of_its_date(cohort):
 
 
 def test_the_page_shows_figures_and_hides_small_cells(client, sid, cohort):
-    client.force_login(sid)
+    admin_login(client, sid)
     response = client.get(URL, YEAR)
     page = response.content.decode()
     assert response.status_code == 200
@@ -264,7 +265,7 @@ def test_the_page_shows_figures_and_hides_small_cells(client, sid, cohort):
 
 
 def test_exports_apply_the_small_cell_rule(client, sid, cohort):
-    client.force_login(sid)
+    admin_login(client, sid)
     response = client.get(URL, {**YEAR, "export": "program"})
     assert response["Content-Type"].startswith("text/csv")
     rows = {row[0]: row[1:] for row in csv.reader(io.StringIO(response.content.decode()))}
@@ -284,7 +285,7 @@ def test_student_level_csv_has_one_row_per_application_and_no_private_data(clien
     bio0 = cohort["bio0"]
     bio0.first_name = "=HYPERLINK(1)"
     bio0.save()
-    client.force_login(sid)
+    admin_login(client, sid)
     response = client.get(reverse("outcomes:applications-csv"), YEAR)
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert len(rows) == 9  # the June 30, 2025 application is in the year before
@@ -305,7 +306,7 @@ def test_student_level_csv_has_one_row_per_application_and_no_private_data(clien
 
 def test_small_sets_show_fewer_than_5_everywhere(client, sid, alice):
     StudentProfileFactory(user=alice)
-    client.force_login(sid)
+    admin_login(client, sid)
     page = client.get(URL).content.decode()
     funnel = page.split('id="table-funnel"')[1].split("</table>")[0]
     assert "fewer than 5" in funnel and ">1<" not in funnel
@@ -316,20 +317,20 @@ def test_small_sets_show_fewer_than_5_everywhere(client, sid, alice):
 
 def test_only_the_career_center_group_and_superusers_open_it(client, sid, alice, carol):
     for person in (alice, carol, StaffFactory(email="other-staff@example.edu")):
-        client.force_login(person)
+        admin_login(client, person)
         assert client.get(URL).status_code == 404
         assert client.get(reverse("outcomes:applications-csv")).status_code == 404
         assert client.get(URL, {"export": "funnel"}).status_code == 404
     client.logout()
     assert client.get(URL).status_code == 302  # to the admin's sign-in
-    client.force_login(sid)
+    admin_login(client, sid)
     assert client.get(URL).status_code == 200
-    client.force_login(StaffFactory(email="root@example.edu", is_superuser=True))
+    admin_login(client, StaffFactory(email="root@example.edu", is_superuser=True))
     assert client.get(URL).status_code == 200
 
 
 def test_admin_index_links_to_outcomes_for_the_career_center_only(client, sid):
-    client.force_login(sid)
+    admin_login(client, sid)
     assert "Outcomes" in client.get("/admin/").content.decode()
     other = StaffFactory(email="other-staff@example.edu")
     Group.objects.get_or_create(name="Front desk")
@@ -338,7 +339,7 @@ def test_admin_index_links_to_outcomes_for_the_career_center_only(client, sid):
 
 
 def test_bad_dates_are_explained_and_the_year_is_shown(client, sid):
-    client.force_login(sid)
+    admin_login(client, sid)
     response = client.get(URL, {"start": "2026-07-01", "end": "2026-01-01"})
     page = response.content.decode()
     assert response.status_code == 200
@@ -361,7 +362,7 @@ def _grow(n, organization):
 @pytest.mark.parametrize("query", [YEAR, {**YEAR, "class_year": "2027", "size": "small", "status": "current"}])
 def test_the_dashboard_runs_a_fixed_number_of_queries(client, sid, programs, django_assert_num_queries, query):
     organization = OrganizationFactory()
-    client.force_login(sid)
+    admin_login(client, sid)
     _grow(2, organization)
     with CaptureQueriesContext(connection) as small:
         assert client.get(URL, query).status_code == 200

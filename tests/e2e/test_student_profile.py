@@ -7,6 +7,7 @@ from django.utils import timezone
 from portal.models import StudentProfile, WorkEligibility
 from tests.e2e.conftest import sign_in
 from tests.factories import pdf_bytes
+from tests.signin import give_totp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,6 +54,7 @@ def test_student_builds_profile_declares_opt_and_staff_verify(page, browser, liv
     staff = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     admin = staff.new_page()
     admin.set_default_timeout(10_000)
+    give_totp(sid)
     sign_in(admin, sid.email, password)
     admin.goto("/admin/portal/workeligibility/?status__exact=pending")
     record = WorkEligibility.objects.get(student=alice)

@@ -11,6 +11,7 @@ from opportunities.models import Project
 from opportunities.services import project_amend
 from portal.transitions import TransitionError
 from tests.factories import ApplicationFactory, ProjectFactory, StaffFactory
+from tests.signin import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +107,7 @@ def test_a_closed_project_keeps_its_past_date_while_its_openings_change(sid, lis
 
 
 def test_the_admin_form_of_a_listed_project_is_read_only(client, sid, listed):
-    client.force_login(sid)
+    admin_login(client, sid)
     html = client.get(change_url(listed)).content.decode()
     for field in ("title", "fee", "openings", "estimated_hours", "apply_by", "duration_days", "skills"):
         assert f'name="{field}"' not in html
@@ -121,7 +122,7 @@ def test_the_admin_form_of_a_listed_project_is_read_only(client, sid, listed):
 def test_not_even_a_superuser_edits_a_listed_projects_questions(client, listed):
     from tests.factories import UserFactory
 
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    admin_login(client, UserFactory(is_staff=True, is_superuser=True))
     html = client.get(change_url(listed)).content.decode()
     assert 'name="questions-0-text"' not in html and 'name="fee"' not in html
     assert "Why does this project interest you?" in html  # shown, not editable
@@ -131,7 +132,7 @@ def test_not_even_a_superuser_edits_a_listed_projects_questions(client, listed):
 
 def test_a_draft_stays_editable_in_the_admin(client, sid, carol, listed):
     draft = ProjectFactory(organization=listed.organization, contact=carol, status=S.IN_REVIEW, published_at=None)
-    client.force_login(sid)
+    admin_login(client, sid)
     html = client.get(change_url(draft)).content.decode()
     assert 'name="fee"' in html and amend_url(draft) not in html
     assert client.get(amend_url(draft)).status_code == 302  # "cannot be amended", back to the form
@@ -158,7 +159,7 @@ def amend_form(project, **changes):
 
 
 def test_staff_amend_from_the_admin(client, sid, listed):
-    client.force_login(sid)
+    admin_login(client, sid)
     changelist = reverse("admin:opportunities_project_changelist")
     response = client.post(changelist, {"action": "amend", "_selected_action": [listed.pk]})
     assert response.status_code == 302 and response.url == amend_url(listed)
@@ -180,14 +181,14 @@ def test_staff_amend_from_the_admin(client, sid, listed):
 
 def test_amending_needs_the_change_permission(client, listed):
     outsider = StaffFactory()  # staff flag but not in the career center group
-    client.force_login(outsider)
+    admin_login(client, outsider)
     assert client.post(amend_url(listed), amend_form(listed, fee="900")).status_code == 403
     assert Project.objects.get(pk=listed.pk).fee == Decimal("300.00")
 
 
 def test_staff_read_the_project_history_but_cannot_revert_it(client, sid, listed):
     project_amend(project=listed, by=sid, changes={"fee": Decimal("500.00")}, note="Raise")
-    client.force_login(sid)
+    admin_login(client, sid)
     history = client.get(reverse("admin:opportunities_project_history", args=[listed.pk]))
     assert history.status_code == 200 and "Churn dashboard" in history.content.decode()
     first = listed.history.last()

@@ -18,6 +18,7 @@ from opportunities.tasks import close_expired_projects
 from portal.models import Organization
 from portal.transitions import TransitionError
 from tests.factories import ProjectFactory
+from tests.signin import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +167,7 @@ def test_staff_publish_and_send_back_from_the_admin(client, carol, sid, draft, d
     other = ProjectFactory(organization=draft.organization, contact=carol, status=S.DRAFT, published_at=None)
     project_submit(project=draft, by=carol)
     project_submit(project=other, by=carol)
-    client.force_login(sid)
+    admin_login(client, sid)
     changelist = reverse("admin:opportunities_project_changelist")
     assert "Inventory clean-up" in client.get(changelist + "?queue=review").content.decode()
     client.post(changelist, {"action": "publish", "_selected_action": [draft.pk]})
@@ -191,7 +192,7 @@ def test_admin_moderation_needs_the_permission(client, draft, carol):
 
     project_submit(project=draft, by=carol)
     outsider = StaffFactory()  # staff flag but not in the career center group
-    client.force_login(outsider)
+    admin_login(client, outsider)
     response = client.post(
         reverse("admin:opportunities_project_changelist"), {"action": "publish", "_selected_action": [draft.pk]}
     )
@@ -201,7 +202,7 @@ def test_admin_moderation_needs_the_permission(client, draft, carol):
 
 
 def test_staff_cannot_move_a_project_to_another_organization_or_contact(client, sid, draft):
-    client.force_login(sid)
+    admin_login(client, sid)
     html = client.get(reverse("admin:opportunities_project_change", args=[draft.pk])).content.decode()
     assert 'name="title"' in html  # staff may still fix the text before publishing
     assert 'name="contact"' not in html and 'name="organization"' not in html

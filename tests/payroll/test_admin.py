@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from payroll.models import ContractorRecord
+from tests.signin import admin_login
 
 from .conftest import ACCOUNT, ITIN, ROUTING, SSN, SSN_DIGITS, save_record
 
@@ -36,7 +37,7 @@ def records(alice, bob):
 
 
 def test_staff_list_shows_name_type_last_four_completeness_and_itin_status(client, sid, records):
-    client.force_login(sid)
+    admin_login(client, sid)
     html = client.get(CHANGELIST).content.decode()
     assert "Alice Adams" in html and "Bob Brown" in html
     assert "alice@example.edu" in html
@@ -49,20 +50,20 @@ def test_staff_list_shows_name_type_last_four_completeness_and_itin_status(clien
 
 @pytest.mark.parametrize(("query", "found", "absent"), [("adams", "Alice", "Bob"), ("bob@example", "Bob", "Alice")])
 def test_staff_search_by_name_and_email(client, sid, records, query, found, absent):
-    client.force_login(sid)
+    admin_login(client, sid)
     html = client.get(CHANGELIST, {"q": query}).content.decode()
     assert f"{found} " in html and f">{absent} " not in html
 
 
 def test_searching_by_a_number_finds_nothing(client, sid, records):
-    client.force_login(sid)
+    admin_login(client, sid)
     response = client.get(CHANGELIST, {"q": SSN_DIGITS})
     assert list(response.context["cl"].result_list) == []
 
 
 @pytest.mark.parametrize(("value", "expected"), [("expired", ["Bob"]), ("valid", []), ("expiring", [])])
 def test_itin_status_filter(client, sid, records, value, expected):
-    client.force_login(sid)
+    admin_login(client, sid)
     response = client.get(CHANGELIST, {"itin": value})
     assert [r.legal_first_name for r in response.context["cl"].result_list] == expected
 
@@ -72,14 +73,14 @@ def test_shared_taxpayer_id_filter(client, sid, records, carol):
     alice_record.student = None  # an old record of a deleted account, kept for tax
     alice_record.save()
     save_record(carol.__class__.objects.create_user("ann@example.edu", "x", first_name="Ann", last_name="Lee"))
-    client.force_login(sid)
+    admin_login(client, sid)
     response = client.get(CHANGELIST, {"shared_tin": "yes"})
     assert sorted(r.legal_first_name for r in response.context["cl"].result_list) == ["Alice", "Ann"]
 
 
 def test_change_form_shows_only_last_four_and_no_number_field(client, sid, records):
     alice_record, _ = records
-    client.force_login(sid)
+    admin_login(client, sid)
     response = client.get(change_url(alice_record))
     assert response.status_code == 200
     html = response.content.decode()
@@ -92,7 +93,7 @@ def test_change_form_shows_only_last_four_and_no_number_field(client, sid, recor
 
 def test_staff_change_is_kept_in_history_without_numbers(client, sid, records):
     alice_record, _ = records
-    client.force_login(sid)
+    admin_login(client, sid)
     data = {
         "legal_first_name": "Alicia",
         "legal_last_name": "Adams",
@@ -123,7 +124,7 @@ def test_staff_change_is_kept_in_history_without_numbers(client, sid, records):
 
 def test_staff_edit_is_validated(client, sid, records):
     alice_record, _ = records
-    client.force_login(sid)
+    admin_login(client, sid)
     response = client.post(
         change_url(alice_record),
         {"legal_first_name": "A", "legal_last_name": "B", "address_line1": "x", "city": "y", "state": "IL",
@@ -137,7 +138,7 @@ def test_staff_edit_is_validated(client, sid, records):
 
 
 def test_staff_cannot_add_or_delete(client, sid, records):
-    client.force_login(sid)
+    admin_login(client, sid)
     assert client.get(reverse("admin:payroll_contractorrecord_add")).status_code == 403
     assert client.get(reverse("admin:payroll_contractorrecord_delete", args=[records[0].pk])).status_code == 403
 
@@ -151,7 +152,7 @@ def test_people_outside_the_staff_group_cannot_open_the_admin(client, alice, car
 
 def test_history_cannot_be_reverted(client, sid, records):
     alice_record, _ = records
-    client.force_login(sid)
+    admin_login(client, sid)
     version = alice_record.history.last()
     url = reverse("admin:payroll_contractorrecord_simple_history", args=[alice_record.pk, version.history_id])
     html = client.get(url).content.decode()

@@ -4,6 +4,7 @@ import sys
 from datetime import date
 
 import pytest
+from django.core import mail
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -172,13 +173,25 @@ def test_case_and_spacing_of_the_typed_name_do_not_matter(client, alice):
     assert client.post(EDIT, form_data(alice, certified_name="  alice   ADAMS ")).status_code == 302
 
 
-def test_same_taxpayer_id_on_another_account_is_refused(client, alice_record, bob):
+def test_same_taxpayer_id_on_another_account_is_refused_and_staff_alerted(
+    client, alice_record, bob, settings, django_capture_on_commit_callbacks
+):
     client.force_login(bob)
-    response = client.post(EDIT, form_data(bob))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(EDIT, form_data(bob))
+        client.post(EDIT, form_data(bob))  # a second try alerts no one twice
     assert response.status_code == 200
-    assert "already on another account" in " ".join(response.context["form"].errors["taxpayer_id"])
+    errors = " ".join(response.context["form"].errors["taxpayer_id"])
+    # Nothing says that the number belongs to someone else.
+    assert errors == "We could not accept this number; contact the career center."
     assert not ContractorRecord.objects.filter(student=bob).exists()
     secrets_absent(response.content.decode(), SSN)
+    alert = OutboundEmail.objects.get(kind="payroll-duplicate-taxpayer-id")
+    assert alert.recipient == settings.CAREER_CENTER_EMAIL
+    assert bob.email in alert.body_text and alice_record.student.email in alert.body_text
+    assert SSN_DIGITS not in alert.body_text + alert.body_html and SSN not in alert.body_text + alert.body_html
+    assert SSN_DIGITS[-4:] not in alert.body_text
+    assert [m.to for m in mail.outbox if "taxpayer id already" in m.subject] == [[settings.CAREER_CENTER_EMAIL]]
 
 
 # Changes ----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.urls import reverse
 from portal.templatetags.portal_tags import iso_datetime
 from tests.factories import OrganizationFactory
 from tests.opportunities.test_posting import valid_post
+from tests.signin import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +88,7 @@ def test_project_form_ties_the_skills_error_to_its_fieldset_and_links_the_first_
 
 def test_admin_reason_page_with_no_reason_shows_a_summary(client, sid):
     organization = OrganizationFactory()
-    client.force_login(sid)
+    admin_login(client, sid)
     response = client.post(
         reverse("admin:portal_organization_changelist"),
         {"action": "suspend", "_selected_action": [organization.pk], "reason_given": "1", "reason": ""},

@@ -6,6 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from portal.models import OutboundEmail, User
+from tests.signin import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +140,7 @@ def test_admin_refuses_non_staff(client, alice):
 def test_career_center_group_exists_with_admin_permissions(sid, client):
     assert sid.has_perm("portal.view_user")
     assert not sid.is_superuser
-    client.force_login(sid)
+    admin_login(client, sid)
     assert client.get("/admin/portal/user/").status_code == 200
 
 

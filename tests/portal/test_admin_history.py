@@ -8,6 +8,7 @@ from portal.models import Organization, WorkEligibility
 from portal.organizations.services import organization_suspend
 from portal.services import eligibility_approve, eligibility_declare
 from tests.factories import OrganizationFactory, UserFactory, pdf_upload
+from tests.signin import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def superuser(db):
 @pytest.fixture(params=["sid", "superuser"])
 def admin_client(request):
     client = Client(raise_request_exception=False)
-    client.force_login(request.getfixturevalue(request.param))
+    admin_login(client, request.getfixturevalue(request.param))
     return client
 
 

@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from portal.models import StudentProfile, WorkEligibility
 
@@ -53,3 +54,19 @@ def test_the_demo_fills_every_staff_queue_and_its_timelines_read_in_order(client
             assert application.submitted_at < application.offered_at
         if application.decided_at:
             assert times[-1] == application.decided_at
+
+
+def test_demo_staff_signs_in_to_the_admin_with_the_printed_secret(settings, client):
+    settings.DEBUG = True
+    settings.DEMO_TOTP_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=io.StringIO())
+    assert "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ" in out.getvalue()
+    from portal.demo import demo_password
+    from tests.signin import totp_code
+
+    response = client.post(reverse("account_login"), {"login": "staff@demo.test", "password": demo_password()})
+    assert response.url == reverse("mfa_authenticate")
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(settings.DEMO_TOTP_SECRET)})
+    assert client.get("/admin/").status_code == 200

@@ -18,6 +18,7 @@ from portal.tasks import eligibility_expiry_task
 from portal.transitions import TransitionError
 from tests.downloads import read_download
 from tests.factories import StaffFactory, WorkEligibilityFactory, pdf_bytes, pdf_upload, png_bytes
+from tests.signin import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +155,7 @@ def test_document_is_served_to_owner_and_staff(client, alice, sid, pending_opt):
 
 def test_staff_open_the_document_from_the_admin(client, sid, carol, pending_opt):
     url = reverse("admin:portal_workeligibility_document", args=[pending_opt.pk])
-    client.force_login(sid)
+    admin_login(client, sid)
     assert url in client.get(reverse("admin:portal_workeligibility_change", args=[pending_opt.pk])).content.decode()
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
@@ -165,7 +166,7 @@ def test_staff_open_the_document_from_the_admin(client, sid, carol, pending_opt)
 
 def test_pending_queue_filters_by_basis_and_status(client, sid, pending_opt, bob):
     WorkEligibilityFactory(student=bob, basis=Basis.CITIZEN, status=Status.ATTESTED)
-    client.force_login(sid)
+    admin_login(client, sid)
     html = client.get("/admin/portal/workeligibility/?status__exact=pending&basis__exact=f1_opt").content.decode()
     assert "alice@example.edu" in html and "bob@example.edu" not in html
 
@@ -178,7 +179,7 @@ def action(client, name, records, **extra):
 
 
 def test_staff_approve_in_the_admin(client, sid, pending_opt, django_capture_on_commit_callbacks):
-    client.force_login(sid)
+    admin_login(client, sid)
     with django_capture_on_commit_callbacks(execute=True):
         response = action(client, "approve", [pending_opt])
     assert response.status_code == 302
@@ -194,7 +195,7 @@ def test_staff_approve_in_the_admin(client, sid, pending_opt, django_capture_on_
 
 
 def test_reject_asks_for_a_reason_first(client, sid, pending_opt, django_capture_on_commit_callbacks):
-    client.force_login(sid)
+    admin_login(client, sid)
     response = action(client, "reject", [pending_opt])
     assert response.status_code == 200
     assert "Reject with this reason" in response.content.decode()

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from tests.portal.test_settings import PRODUCTION, manage
+from tests.signin import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def test_an_unknown_host_gets_our_400_page(client):
 
 
 def test_a_page_the_account_may_not_open_gets_our_403_page(client, sid, alice):
-    client.force_login(sid)  # staff, not a superuser: passwords are not theirs to set
+    admin_login(client, sid)  # staff, not a superuser: passwords are not theirs to set
     response = client.get(f"/admin/portal/user/{alice.pk}/password/")
     assert response.status_code == 403
     assert "You cannot open this page" in response.content.decode()

@@ -6,6 +6,7 @@ from django.contrib import admin
 from portal.models import StudentProfile
 from tests.portal.test_profile import PROFILE, full_form
 from tests.portal.test_profile import skills as skills  # noqa: PLC0414 - the fixture
+from tests.signin import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def _changelists():
     ],
 )
 def test_admin_lists_answer_an_out_of_range_date_filter_with_a_message(client, sid, query):
-    client.force_login(sid)
+    admin_login(client, sid)
     for url in _changelists():
         response = client.get(url + query, follow=True)
         assert response.status_code in (200, 403), url + query

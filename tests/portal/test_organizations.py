@@ -8,6 +8,7 @@ from portal.models import Invitation, Membership, Organization
 from portal.organizations.services import organization_suspend, organization_verify
 from portal.transitions import TransitionError
 from tests.factories import EmployerFactory, OrganizationFactory, ProjectFactory
+from tests.signin import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -99,14 +100,34 @@ def test_invite_form_explains_a_bad_address(client, carol, dave):
     response = client.post("/organization/invite/", {"email": "not-an-email"})
     assert response.status_code == 400
     assert "Enter a valid email address." in response.content.decode()
-    response = client.post("/organization/invite/", {"email": dave.email})
-    assert "already belongs to an organization" in response.content.decode()
     assert not Invitation.objects.exists()
+    member = EmployerFactory(organization=carol.membership.organization)
+    response = client.post("/organization/invite/", {"email": member.email})
+    assert "already a member of your organization" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_invitations_answer_the_same_whoever_the_address_belongs_to(client, carol, dave):
+    """An owner cannot learn whether an address belongs to another organization."""
+    client.force_login(carol)
+    answers = []
+    for email in (dave.email, "nobody-yet@globex.example"):
+        response = client.post("/organization/invite/", {"email": email}, follow=True)
+        said = [str(message).replace(email, "EMAIL") for message in response.context["messages"]]
+        answers.append((response.redirect_chain, response.status_code, said))
+    assert answers[0] == answers[1] == ([("/organization/", 302)], 200, ["Invitation sent to EMAIL."])
+    assert set(Invitation.objects.values_list("email", flat=True)) == {dave.email, "nobody-yet@globex.example"}
+    # Dave learns why he cannot join; only he sees it.
+    client.force_login(dave)
+    invitation = Invitation.objects.get(email=dave.email)
+    response = client.post(f"/organization/join/{invitation.token}/")
+    assert "You already belong to an organization." in response.content.decode()
+    assert not Membership.objects.filter(user=dave, organization=carol.membership.organization).exists()
 
 
 def test_staff_verify_and_suspend_with_history(client, sid):
     organization = OrganizationFactory(status=Organization.Status.PENDING)
-    client.force_login(sid)
+    admin_login(client, sid)
     changelist = reverse("admin:portal_organization_changelist")
     response = client.post(changelist, {"action": "verify", "_selected_action": [organization.pk]})
     assert response.status_code == 302
@@ -166,3 +187,48 @@ def test_members_hear_when_staff_verify_or_suspend_their_organization(sid, carol
     assert {m.subject for m in mail.outbox} == {f"{organization.name} is suspended"}
     assert all("The website is not theirs" in m.body for m in mail.outbox)
     assert len(mail.outbox) == 2
+
+
+def organization_post(organization, **extra):
+    data = {
+        "name": organization.name,
+        "website": organization.website,
+        "size": organization.size,
+        "industry": organization.industry,
+        "state": organization.state,
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+    data.update(extra)
+    return data
+
+
+@pytest.mark.parametrize("who", ["staff", "superuser"])
+def test_nobody_joins_an_organization_through_the_admin(client, sid, carol, alice, who):
+    from portal.models import User
+
+    user = sid if who == "staff" else User.objects.create_superuser("root@career.example.edu", "a-long-root-pw")
+    organization = carol.membership.organization
+    admin_login(client, user)
+    url = reverse("admin:portal_organization_change", args=[organization.pk])
+    page = client.get(url).content.decode()
+    assert carol.email in page  # members are listed, to read
+    assert 'name="memberships-MAX_NUM_FORMS" value="0"' in page  # no form to add one
+    client.post(url, organization_post(organization, **{"memberships-0-user": alice.pk, "memberships-0-role": "owner"}))
+    assert not Membership.objects.filter(user=alice).exists()
+    assert Membership.objects.get(user=carol).role == Membership.Role.OWNER
+
+
+def test_career_center_group_loses_membership_changes_on_migrate(sid):
+    from django.contrib.auth.models import Permission
+
+    from portal.permissions import grant_career_center_permissions
+
+    group = sid.groups.get()
+    group.permissions.add(*Permission.objects.filter(codename__in=["add_membership", "change_membership"]))
+    grant_career_center_permissions()
+    assert not sid.__class__.objects.get(pk=sid.pk).has_perm("portal.add_membership")
+    assert not sid.__class__.objects.get(pk=sid.pk).has_perm("portal.change_membership")
+    assert sid.__class__.objects.get(pk=sid.pk).has_perm("portal.view_membership")

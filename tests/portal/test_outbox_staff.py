@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from portal.models import OutboundEmail
 from portal.outbox import outbox_retry
+from tests.signin import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def rows():
 
 
 def test_the_admin_index_and_the_staff_dashboard_count_failed_and_stuck_emails(client, sid, rows):
-    client.force_login(sid)
+    admin_login(client, sid)
     for url in ["/admin/", "/dashboard/"]:
         html = client.get(url).content.decode()
         assert "3 emails failed or stuck" in html, url
@@ -42,7 +43,7 @@ def test_the_admin_index_and_the_staff_dashboard_count_failed_and_stuck_emails(c
 
 def test_no_count_when_nothing_is_stuck(client, sid):
     _row(1, status=S.SENT)
-    client.force_login(sid)
+    admin_login(client, sid)
     assert "0 emails failed or stuck" in client.get("/dashboard/").content.decode()  # an empty queue
     assert "failed or stuck" not in client.get("/admin/").content.decode()
 
@@ -52,13 +53,13 @@ def test_no_count_when_nothing_is_stuck(client, sid):
     [("failed", {"failed"}), ("stuck", {"claimed", "unsent"}), ("any", {"failed", "claimed", "unsent"})],
 )
 def test_admin_filters_for_failed_and_stuck(client, sid, rows, problem, expected):
-    client.force_login(sid)
+    admin_login(client, sid)
     response = client.get(f"/admin/portal/outboundemail/?problem={problem}")
     assert set(response.context["cl"].result_list) == {rows[name] for name in expected}
 
 
 def test_retry_from_the_admin_goes_through_the_outbox_and_sends(client, sid, rows, django_capture_on_commit_callbacks):
-    client.force_login(sid)
+    admin_login(client, sid)
     chosen = [rows[name].pk for name in ("failed", "claimed", "sent")]
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import ProjectFactory
+from tests.signin import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +99,7 @@ def test_pages_use_no_asset_from_elsewhere(client, request, person, carol):
         "employer": reverse("opportunities:employer-project-detail", args=[project.slug]),
     }
     if person:
-        client.force_login(request.getfixturevalue(person))
+        admin_login(client, request.getfixturevalue(person))
     checked = []
     for page in PAGES_BY_PERSON[person]:
         url = named.get(page, page)
@@ -126,7 +127,7 @@ def test_responses_carry_a_strict_content_security_policy(client):
     ],
 )
 def test_dashboard_by_role(client, request, person, expected, absent):
-    client.force_login(request.getfixturevalue(person))
+    admin_login(client, request.getfixturevalue(person))
     html = client.get(reverse("portal:dashboard")).content.decode()
     assert expected in html
     assert absent not in html
@@ -137,7 +138,7 @@ def test_navigation_changes_by_role(client, alice, sid):
     client.force_login(alice)
     html = client.get("/").content.decode()
     assert "Sign out" in html and 'href="/admin/"' not in html
-    client.force_login(sid)
+    admin_login(client, sid)
     assert 'href="/admin/"' in client.get("/").content.decode()
 
 

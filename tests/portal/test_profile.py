@@ -5,6 +5,7 @@ from django.urls import reverse
 from portal.models import Skill, StudentProfile
 from tests.downloads import read_download
 from tests.factories import SkillFactory, StudentProfileFactory, pdf_bytes, pdf_upload
+from tests.signin import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def test_profile_needs_a_signed_in_student(client, carol, sid):
     assert client.get(PROFILE).status_code == 302
     client.force_login(carol)
     assert client.get(PROFILE).status_code == 404
-    client.force_login(sid)
+    admin_login(client, sid)
     assert client.get(PROFILE).status_code == 404
 
 
@@ -202,7 +203,7 @@ def test_resume_is_served_to_its_owner_as_an_attachment(client, alice, alices_re
 
 
 def test_resume_is_served_to_career_center_staff(client, sid, alices_resume):
-    client.force_login(sid)
+    admin_login(client, sid)
     response = client.get(reverse("portal:resume-of", args=[alices_resume.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
@@ -223,7 +224,7 @@ def test_uploads_are_not_under_a_public_url(alices_resume, settings):
 
 def test_staff_find_profiles_in_the_admin(client, sid, alices_resume, bob):
     StudentProfileFactory(user=bob, program="Economics")
-    client.force_login(sid)
+    admin_login(client, sid)
     html = client.get("/admin/portal/studentprofile/?q=biology").content.decode()
     assert "alice@example.edu" in html and "bob@example.edu" not in html
     html = client.get("/admin/portal/studentprofile/?resume=no").content.decode()

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from portal.models import Program, StudentProfile
 from tests.factories import StudentProfileFactory
+from tests.signin import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,7 @@ def test_student_picks_several_programs_and_answers_the_private_questions(client
 def test_staff_map_free_text_majors_to_a_program_and_the_text_stays(client, sid, biology):
     typed = [StudentProfileFactory(program="Biology BS") for _ in range(2)]
     other = StudentProfileFactory(program="History")
-    client.force_login(sid)
+    admin_login(client, sid)
     url = reverse("admin:portal_studentprofile_changelist")
     selected = {"action": "map_to_program", ACTION_CHECKBOX_NAME: [p.pk for p in typed]}
     page = client.post(url, selected).content.decode()
@@ -71,13 +72,13 @@ def test_staff_map_free_text_majors_to_a_program_and_the_text_stays(client, sid,
 
 def test_staff_never_see_one_students_private_answers(client, sid, alice):
     profile = StudentProfileFactory(user=alice, first_generation=True, pell_eligible=True)
-    client.force_login(sid)
+    admin_login(client, sid)
     page = client.get(reverse("admin:portal_studentprofile_change", args=[profile.pk])).content.decode()
     assert "first_generation" not in page and "pell" not in page.lower()
 
 
 def test_career_center_keeps_the_program_list(client, sid):
-    client.force_login(sid)
+    admin_login(client, sid)
     response = client.post(
         reverse("admin:portal_program_add"),
         {"name": "Certificate in Data Analytics", "school": "Continuing Studies", "level": "certificate"},

@@ -25,3 +25,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/accounts/login/ with:"))
         for email in ("student@demo.test", "employer@demo.test", "staff@demo.test"):
             self.stdout.write(f"  {email}  /  {demo_password()}")
+        self.stdout.write(
+            f"  staff@demo.test's authenticator app secret (for /admin/): {settings.DEMO_TOTP_SECRET}"
+            " (add it to any TOTP app, or: oathtool --totp -b SECRET)"
+        )
