@@ -175,3 +175,6 @@ class ReviewRequestAdmin(admin.ModelAdmin):
             application_review_answer(review=obj, by=request.user, comments=form.cleaned_data["comments"])
         except TransitionError as exc:
             self.message_user(request, str(exc), messages.ERROR)
+
+
+from .completion import admin as completion_admin  # noqa: E402, F401  (registers its models)

@@ -5,6 +5,7 @@ the reason when not selected. The employer's private rating and notes are not th
 to read, so they are not exported; erasure removes them with the applications.
 """
 
+from .completion import privacy as completion_privacy
 from .models import Application, ApplicationEvent
 
 
@@ -44,10 +45,13 @@ def export(user):
                 "timeline": events.get(application.pk, []),
             }
             for application in applications
-        ]
+        ],
+        **completion_privacy.export(user),
     }
 
 
 def erase(user):
-    """The applications go, with their answers, trail, reviews and the employers' notes."""
+    """The applications go, with their answers, trail, reviews and the employers' notes.
+    Feedback and surveys stay as anonymous aggregates (``completion.privacy``)."""
+    completion_privacy.erase(user)
     Application.objects.filter(student=user).delete()

@@ -47,6 +47,11 @@ app.conf.update(
             "task": "applications.tasks.applications_digest_task",
             "schedule": crontab(minute=30, hour="7"),
         },
+        # Hourly: feedback and checklist reminders, each once (the job is idempotent).
+        "completion-reminders": {
+            "task": "applications.tasks.completion_reminders_task",
+            "schedule": crontab(minute=45),
+        },
         "saved-search-digests": {
             "task": "opportunities.tasks.send_saved_search_digests",
             "schedule": crontab(minute=0, hour="7"),
