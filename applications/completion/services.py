@@ -248,7 +248,8 @@ def checklist_update(*, engagement, by, ticked, reminders_off, now=None):
             setattr(completion, name, (current or now) if name in ticked else None)
         completion.reminders_off = bool(reminders_off)
         completion.save(update_fields=[*MANUAL_ITEMS, "reminders_off"])
-    return completion
+    # What the portal sees stays ticked.
+    return checklist_refresh(completion, now=now)
 
 
 def thanks_send(*, engagement, by, message, now=None):
@@ -333,7 +334,9 @@ def record_facts(completion):
     project = engagement.project
     feedback = Feedback.objects.filter(engagement=engagement).first()
     survey = Survey.objects.filter(engagement=engagement).prefetch_related("skills_used").first()
-    skills = [s.name for s in survey.skills_used.all()] if survey else [s.name for s in project.skills.all()]
+    # The skills the student said they used, else the project's.
+    skills = [s.name for s in survey.skills_used.all()] if survey else []
+    skills = skills or [s.name for s in project.skills.all()]
     start = engagement.kickoff_at.date() if engagement.kickoff_at else engagement.created_at.date()
     return {
         "name": engagement.application.student.get_full_name(),
