@@ -380,3 +380,24 @@ def test_erasure_keeps_feedback_and_surveys_only_as_anonymous_aggregates(complet
     assert feedback.ratings.count() == 4 and feedback.organization == completed.project.organization
     assert answer.engagement is None and answer.comment == "" and answer.project_rating == 4
     assert not Completion.objects.exists()
+
+
+def test_seed_demo_has_completed_work_with_feedback_a_survey_a_checklist_and_a_public_record(db, settings):
+    import io
+
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+    mine = Completion.objects.get(engagement__application__student__email="student@demo.test")
+    assert mine.record_public and Feedback.objects.filter(engagement=mine.engagement).exists()
+    assert Survey.objects.filter(engagement=mine.engagement).exists()
+    done = [i["done"] for i in services.checklist_items(services.checklist_refresh(mine))]
+    assert any(done) and not all(done)
+    employer_org = mine.engagement.project.organization_id
+    assert services.survey_summary(employer_org)["count"] >= Survey.MIN_FOR_EMPLOYERS
+    waiting = Engagement.objects.filter(
+        application__student__email="student@demo.test", status=Status.COMPLETED, feedback__isnull=True
+    )
+    assert waiting.count() == 1
