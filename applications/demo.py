@@ -43,6 +43,7 @@ APPLICANTS = [
     ("eli.novak@demo.test", "Eli", "Novak", S.DRAFT, None),
 ]
 APPLICANTS_PROJECT = "Customer churn dashboard in Excel"
+E2E_APPLY_PROJECT = "Job description audit for inclusive language"
 
 # The states each demo application passed through after its draft.
 PATHS = {
@@ -213,13 +214,14 @@ def seed_completed(out):
     employer = User.objects.filter(email="employer@demo.test").first()
     if employer is None or not hasattr(employer, "membership"):
         return
-    taken = [title for title, _ in STUDENT_APPLICATIONS] + [APPLICANTS_PROJECT]
+    # Not the projects the demo student applied to, nor the one the browser tests apply to.
+    taken = [title for title, _ in STUDENT_APPLICATIONS] + [APPLICANTS_PROJECT, E2E_APPLY_PROJECT]
     projects = list(
-        Project.objects.filter(organization=employer.membership.organization)
+        Project.objects.filter(organization=employer.membership.organization, status=Project.Status.PUBLISHED)
         .exclude(title__in=taken)
-        .order_by("title")[:3]
+        .order_by("title")[:2]
     )
-    if len(projects) < 3:
+    if len(projects) < 2:
         return
     student = User.objects.get(email="student@demo.test")
     first = _completed(student, projects[0], days_ago=4)
@@ -237,7 +239,7 @@ def seed_completed(out):
         )
     _completed(student, projects[1], days_ago=1)  # waits for the supervisor's feedback
     for i, (email, *_rest) in enumerate(APPLICANTS):
-        engagement = _completed(User.objects.get(email=email), projects[2], days_ago=10 + i)
+        engagement = _completed(User.objects.get(email=email), projects[0], days_ago=10 + i)
         if engagement is not None:
             _feedback(engagement, [4, 3, 5], "yes" if i % 2 else "not_sure", "Thank you for your work.")
             _survey(engagement, 3 + i % 3, 4 + i % 2, 2 + i % 3, "yes" if i % 3 else "not_sure")
