@@ -401,3 +401,30 @@ def test_seed_demo_has_completed_work_with_feedback_a_survey_a_checklist_and_a_p
         application__student__email="student@demo.test", status=Status.COMPLETED, feedback__isnull=True
     )
     assert waiting.count() == 1
+
+
+# Staff.
+
+
+def test_staff_read_filter_and_export_feedback_and_surveys_but_change_nothing(
+    completed, core, alice, carol, sid, client
+):
+    give(completed, carol, core, answer="yes", private_note="PRIVATE-NOTE")
+    survey(completed, alice, comment="Loved it")
+    client.force_login(sid)
+    listing = client.get("/admin/applications/feedback/?would_work_again__exact=yes").content.decode()
+    assert "Alice Adams" in listing and "4.0" in listing
+    assert "Alice Adams" not in client.get("/admin/applications/feedback/?would_work_again__exact=no").content.decode()
+    feedback = Feedback.objects.get()
+    page = client.get(f"/admin/applications/feedback/{feedback.pk}/change/").content.decode()
+    assert "PRIVATE-NOTE" in page and 'name="comment"' not in page  # read-only
+    client.post(f"/admin/applications/feedback/{feedback.pk}/change/", {"comment": "changed"})
+    assert Feedback.objects.get().comment == "Clear, careful work."
+    response = client.post("/admin/applications/feedback/", {"action": "export_csv", "_selected_action": [feedback.pk]})
+    rows = response.content.decode().splitlines()
+    assert response["Content-Type"].startswith("text/csv") and rows[0].startswith("given_at,student,project")
+    assert "Communication" in rows[0] and "PRIVATE-NOTE" in rows[1]
+    answer = Survey.objects.get()
+    response = client.post("/admin/applications/survey/", {"action": "export_csv", "_selected_action": [answer.pk]})
+    assert "Loved it" in response.content.decode().splitlines()[1]
+    assert client.get("/admin/applications/survey/?recommend__exact=yes").status_code == 200
