@@ -428,3 +428,17 @@ def test_staff_read_filter_and_export_feedback_and_surveys_but_change_nothing(
     response = client.post("/admin/applications/survey/", {"action": "export_csv", "_selected_action": [answer.pk]})
     assert "Loved it" in response.content.decode().splitlines()[1]
     assert client.get("/admin/applications/survey/?recommend__exact=yes").status_code == 200
+
+
+def test_the_reminder_job_is_scheduled_and_sends_each_reminder_once(completed, django_capture_on_commit_callbacks):
+    from applications.tasks import completion_reminders_task
+    from portal.celery import app
+
+    assert app.conf.beat_schedule["completion-reminders"]["task"] == "applications.tasks.completion_reminders_task"
+    Engagement.objects.filter(pk=completed.pk).update(completed_at=timezone.now() - timedelta(days=3, hours=1))
+    services.completion_for(completed)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = completion_reminders_task()
+        second = completion_reminders_task()
+    assert first == {"feedback": 1, "checklist": 1} and second == {"feedback": 0, "checklist": 0}
+    assert len(mail.outbox) == 2
