@@ -84,7 +84,7 @@ class VerifyWithFeedbackForm(FeedbackFieldsMixin, VerifyForm):
     def clean(self):
         cleaned = super().clean()
         names = [f"rating_{c.pk}" for c in self.competencies] + ["would_work_again"]
-        begun = any(cleaned.get(name) for name in names) or cleaned.get("private_note")
+        begun = any(cleaned.get(name) for name in [*names, "feedback_comment", "private_note"])
         if begun:
             for name in names:
                 if not cleaned.get(name) and name not in self.errors:

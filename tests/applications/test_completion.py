@@ -127,6 +127,15 @@ def test_verifying_with_half_the_feedback_shows_each_error_and_changes_nothing(s
     assert submitted.status == Status.WORK_SUBMITTED and not Feedback.objects.exists()
 
 
+def test_a_feedback_comment_alone_asks_for_the_ratings_rather_than_being_lost(submitted, core, client, carol):
+    client.force_login(carol)
+    response = client.post(f"/engagements/{submitted.pk}/verify/", {"feedback_comment": "Well done."})
+    assert response.status_code == 400
+    assert "would_work_again" in response.context["forms"]["verify"].errors
+    submitted.refresh_from_db()
+    assert submitted.status == Status.WORK_SUBMITTED
+
+
 def test_verifying_without_feedback_leaves_seven_days_to_give_it(submitted, core, client, carol):
     client.force_login(carol)
     assert client.post(f"/engagements/{submitted.pk}/verify/", {"comment": ""}).status_code == 302
