@@ -277,6 +277,11 @@ def checklist_remind_due(*, now=None):
     """Beat job: the student, 3 and 10 days after the completion, while items are open and
     reminders are on."""
     now = now or timezone.now()
+    # A completion the student never opened has no row yet: make it, so its reminders go too.
+    for engagement in Engagement.objects.filter(status=Status.COMPLETED, completion__isnull=True).exclude(
+        completed_at=None
+    ):
+        completion_for(engagement)
     sent = 0
     for days in CHECKLIST_REMINDER_DAYS:
         kind = f"checklist-{days}"
