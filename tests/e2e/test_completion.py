@@ -109,3 +109,38 @@ def test_feedback_survey_thank_you_and_the_public_record(page, axe_violations, s
     body = page.locator("main").inner_text()
     assert alice.email not in body and "Needed one reminder" not in body and "clearest" not in body
     assert axe_violations(page) == []
+
+
+def test_the_later_feedback_form_the_checklist_and_the_survey_averages_pass_axe(
+    page, axe_violations, submitted, alice, carol, password
+):
+    Engagement.objects.filter(pk=submitted.pk).update(status=Engagement.Status.COMPLETED, completed_at=timezone.now())
+    for i in range(Survey.MIN_FOR_EMPLOYERS):
+        Survey.objects.create(
+            organization=submitted.project.organization,
+            project_rating=4,
+            supervisor_rating=5,
+            learned=3,
+            recommend="yes" if i else "no",
+        )
+    sign_in(page, carol.email, password)
+    page.goto(f"/engagements/{submitted.pk}/")
+    page.get_by_role("button", name="Send feedback").click()  # empty: every error beside its field
+    page.get_by_text("Nothing was changed yet").wait_for()
+    assert not Feedback.objects.exists()
+    assert axe_violations(page) == []
+    page.goto("/organization/")
+    page.get_by_text("Averages of 5 students").wait_for()
+    assert axe_violations(page) == []
+
+    sign_in(page, alice.email, password)
+    page.goto(f"/engagements/{submitted.pk}/")
+    page.get_by_text("Tick what you did").click()
+    page.get_by_label("Update LinkedIn").check()
+    page.get_by_label("No more reminders for this checklist").check()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Save the checklist").click()
+    page.get_by_text("Checklist saved.").wait_for()
+    page.goto("/dashboard/")
+    page.get_by_role("heading", name="After “Churn dashboard”").wait_for()
+    assert axe_violations(page) == []
