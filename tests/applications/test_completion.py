@@ -224,6 +224,10 @@ def test_employers_see_only_averages_of_five_surveys(project, alice, carol, dave
     assert "Averages of 5 students" in page and "4.6" in page and "SECRET" not in page
     client.force_login(dave)
     assert "Averages of" not in client.get("/organization/").content.decode()
+    for engagement in Engagement.objects.filter(survey__isnull=False):  # nor on an engagement's page
+        client.force_login(carol)
+        page = client.get(f"/engagements/{engagement.pk}/").content.decode()
+        assert page.count("SECRET") == 0 and "How much" not in page
 
 
 # The checklist.
