@@ -180,4 +180,5 @@ class ReviewRequestAdmin(admin.ModelAdmin):
 
 
 # Engagements register their own admin; imported last, as it reuses ``_csv_cell`` above.
+from .completion import admin as completion_admin  # noqa: E402, F401  (registers its models)
 from .engagements import admin as engagements_admin  # noqa: E402, F401

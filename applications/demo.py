@@ -15,8 +15,10 @@ from portal.demo import demo_user, seed_profile
 from portal.models import User, WorkEligibility
 from portal.services import eligibility_declare
 
+from .completion.models import Completion, Feedback, FeedbackRating, Survey
+from .completion.services import competencies
 from .engagements import demo as engagements_demo
-from .models import Answer, Application, ApplicationEvent, Assessment, ReviewRequest
+from .models import Answer, Application, ApplicationEvent, Assessment, Engagement, EngagementEvent, ReviewRequest
 from .outcomes_demo import seed as seed_outcomes
 
 S = Application.Status
@@ -43,6 +45,7 @@ APPLICANTS = [
     ("eli.novak@demo.test", "Eli", "Novak", S.DRAFT, None),
 ]
 APPLICANTS_PROJECT = "Customer churn dashboard in Excel"
+E2E_APPLY_PROJECT = "Job description audit for inclusive language"
 
 # The states each demo application passed through after its draft.
 PATHS = {
@@ -150,3 +153,124 @@ def seed(out):
     )
     engagements_demo.seed(student, accepted, out)
     seed_outcomes(out)
+    seed_completed(out)
+
+
+def _completed(student, project, *, days_ago):
+    """A completed engagement of ``student`` on ``project``, verified ``days_ago`` days ago;
+    None when the student already has one there (seeding twice changes nothing)."""
+    application, created = Application.objects.get_or_create(project=project, student=student)
+    if not created or hasattr(application, "engagement"):
+        return None
+    now = timezone.now()
+    done = now - timedelta(days=days_ago)
+    start = done - timedelta(days=project.duration_days)
+    Application.objects.filter(pk=application.pk).update(
+        status=S.ACCEPTED,
+        submitted_at=start - timedelta(days=6),
+        offered_at=start - timedelta(days=3),
+        decided_at=start,
+    )
+    for before, after, at, by in [
+        (S.DRAFT, S.SUBMITTED, start - timedelta(days=6), student),
+        (S.SUBMITTED, S.OFFERED, start - timedelta(days=3), project.contact),
+        (S.OFFERED, S.ACCEPTED, start, student),
+    ]:
+        ApplicationEvent.objects.create(application=application, from_status=before, to_status=after, at=at, by=by)
+    engagement = Engagement.objects.create(
+        application=application,
+        project=project,
+        status=Engagement.Status.COMPLETED,
+        kickoff_at=start,
+        due_on=timezone.localdate(done),
+        submitted_at=done - timedelta(days=1),
+        completed_at=done,
+    )
+    engagement.submissions.create(
+        url="https://drive.example.com/demo-work",
+        note="Here is the finished work, with a short read-me.",
+        submitted_at=done - timedelta(days=1),
+        outcome="verified",
+        answered_at=done,
+        answered_by=project.contact,
+    )
+    steps = ["awaiting_kickoff", "kickoff_booked", "in_progress", "work_submitted", "completed"]
+    for i, (before, after) in enumerate(zip(steps, steps[1:], strict=False)):
+        EngagementEvent.objects.create(
+            engagement=engagement, from_status=before, to_status=after, at=start + timedelta(days=i)
+        )
+    return engagement
+
+
+def _feedback(engagement, scores, answer, comment):
+    feedback = Feedback.objects.create(
+        engagement=engagement,
+        organization=engagement.project.organization,
+        given_by=engagement.project.contact,
+        given_at=engagement.completed_at + timedelta(hours=2),
+        comment=comment,
+        would_work_again=answer,
+        private_note="Reliable; would suit a longer project.",
+    )
+    FeedbackRating.objects.bulk_create(
+        FeedbackRating(feedback=feedback, competency=skill, score=scores[i % len(scores)])
+        for i, skill in enumerate(competencies())
+    )
+    return feedback
+
+
+def _survey(engagement, project_rating, supervisor_rating, learned, recommend, comment=""):
+    survey = Survey.objects.create(
+        engagement=engagement,
+        organization=engagement.project.organization,
+        submitted_at=engagement.completed_at + timedelta(days=1),
+        project_rating=project_rating,
+        supervisor_rating=supervisor_rating,
+        learned=learned,
+        recommend=recommend,
+        comment=comment,
+    )
+    survey.skills_used.set(engagement.project.skills.all())
+    return survey
+
+
+def seed_completed(out):
+    """Completed engagements at the demo employer's organization: the demo student's, one with
+    feedback, a survey, a half-done checklist and a public record, one waiting for feedback;
+    and five other students' with surveys, so the organization page shows the averages."""
+    employer = User.objects.filter(email="employer@demo.test").first()
+    if employer is None or not hasattr(employer, "membership"):
+        return
+    # Not the projects the demo student applied to, nor the one the browser tests apply to.
+    taken = [title for title, _ in STUDENT_APPLICATIONS] + [APPLICANTS_PROJECT, E2E_APPLY_PROJECT]
+    projects = list(
+        Project.objects.filter(organization=employer.membership.organization, status=Project.Status.PUBLISHED)
+        .exclude(title__in=taken)
+        .order_by("title")[:2]
+    )
+    if len(projects) < 2:
+        return
+    student = User.objects.get(email="student@demo.test")
+    first = _completed(student, projects[0], days_ago=4)
+    if first is not None:
+        _feedback(first, [5, 4, 4, 5, 4, 5], "yes", "Clear, careful work, and you asked the right questions early.")
+        _survey(first, 5, 5, 4, "yes", "I learned how a real team reviews work.")
+        now = timezone.now()
+        Completion.objects.create(
+            engagement=first,
+            survey_done_at=now - timedelta(days=3),
+            feedback_read_at=now - timedelta(days=3),
+            linkedin_updated_at=now - timedelta(days=2),
+            record_public=True,
+            record_shows_work_again=True,
+        )
+    _completed(student, projects[1], days_ago=1)  # waits for the supervisor's feedback
+    for i, (email, *_rest) in enumerate(APPLICANTS):
+        engagement = _completed(User.objects.get(email=email), projects[0], days_ago=10 + i)
+        if engagement is not None:
+            _feedback(engagement, [4, 3, 5], "yes" if i % 2 else "not_sure", "Thank you for your work.")
+            _survey(engagement, 3 + i % 3, 4 + i % 2, 2 + i % 3, "yes" if i % 3 else "not_sure")
+    out.write(
+        f"  completed engagements: {Engagement.objects.filter(status='completed').count()}, "
+        f"feedback: {Feedback.objects.count()}, surveys: {Survey.objects.count()}"
+    )

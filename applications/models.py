@@ -213,6 +213,7 @@ class ReviewRequest(models.Model):
 
 
 # Engagements live in their own package; importing them here registers them with this app.
+from .completion.models import Completion, Feedback, FeedbackRating, Survey  # noqa: E402
 from .engagements.models import (  # noqa: E402
     Engagement,
     EngagementEvent,
@@ -228,6 +229,10 @@ __all__ = [
     "Application",
     "ApplicationEvent",
     "Assessment",
+    "Completion",
+    "Feedback",
+    "FeedbackRating",
+    "Survey",
     "Engagement",
     "EngagementEvent",
     "EngagementReminder",

@@ -7,6 +7,7 @@ to read, so they are not exported; erasure removes them with the applications.
 
 from portal.privacy import export_date
 
+from .completion import privacy as completion_privacy
 from .models import Application, ApplicationEvent
 
 
@@ -46,10 +47,13 @@ def export(user):
                 "timeline": events.get(application.pk, []),
             }
             for application in applications
-        ]
+        ],
+        **completion_privacy.export(user),
     }
 
 
 def erase(user):
-    """The applications go, with their answers, trail, reviews and the employers' notes."""
+    """The applications go, with their answers, trail, reviews and the employers' notes.
+    Feedback and surveys stay as anonymous aggregates (``completion.privacy``)."""
+    completion_privacy.erase(user)
     Application.objects.filter(student=user).delete()

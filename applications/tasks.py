@@ -33,3 +33,12 @@ def closed_projects_due_task():
     """Remind contacts of closed projects to decide (once); tell applicants still undecided 14
     days after closing that they were not selected (once)."""
     return closed_projects_due()
+
+
+@shared_task
+def completion_reminders_task():
+    """Feedback reminders to supervisors (2 and 5 days) and checklist reminders to students
+    (3 and 10 days), each once however often this runs."""
+    from .completion.services import checklist_remind_due, feedback_remind_due
+
+    return {"feedback": feedback_remind_due(), "checklist": checklist_remind_due()}

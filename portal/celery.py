@@ -64,6 +64,11 @@ app.conf.update(
             "task": "applications.engagements.tasks.engagements_due_task",
             "schedule": crontab(minute=45),
         },
+        # Hourly: feedback and checklist reminders, each once (the job is idempotent).
+        "completion-reminders": {
+            "task": "applications.tasks.completion_reminders_task",
+            "schedule": crontab(minute=45),
+        },
         "saved-search-digests": {
             "task": "opportunities.tasks.send_saved_search_digests",
             "schedule": crontab(minute=0, hour="7"),

@@ -73,7 +73,14 @@ PROGRAM_OF_TEXT = {
 }
 
 SKILLS = {
-    Skill.Kind.CORE: ["Communication", "Problem-solving", "Adaptability", "Teamwork", "Time management"],
+    Skill.Kind.CORE: [
+        "Communication",
+        "Problem-solving",
+        "Adaptability",
+        "Quality of work",
+        "Teamwork",
+        "Time management",
+    ],
     Skill.Kind.TECHNICAL: [
         "Microsoft Excel",
         "Data analysis",

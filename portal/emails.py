@@ -301,3 +301,39 @@ def engagement_cancelled(engagement, *, by, people):
     """The other side and career center staff."""
     for person in people:
         _engagement("engagement-cancelled", engagement, person, by=by, to_staff=person.is_staff)
+
+
+# After the work: feedback, the checklist, the student's thank-you.
+
+
+def feedback_received(engagement, *, feedback):
+    """The student: the supervisor's ratings and comment are on the engagement page (never the
+    private note, which is not passed here)."""
+    return _engagement("feedback-received", engagement, engagement.application.student, key=feedback)
+
+
+def feedback_reminder(engagement, *, days, deadline):
+    key = f"{engagement._meta.label_lower}:{engagement.pk}:{days}"
+    return _engagement(
+        "feedback-reminder", engagement, engagement.project.contact, key=key, days=days, deadline=deadline
+    )
+
+
+def checklist_reminder(engagement, *, days, items):
+    key = f"{engagement._meta.label_lower}:{engagement.pk}:{days}"
+    return _engagement("checklist-reminder", engagement, engagement.application.student, key=key, items=items)
+
+
+def thank_you(engagement, *, completion, message):
+    """The student's note to the supervisor; a reply goes straight to the student."""
+    student = engagement.application.student
+    return _send(
+        "thank-you",
+        completion,
+        engagement.project.contact,
+        headers={"Reply-To": student.email},
+        engagement=engagement,
+        project=engagement.project,
+        student=student,
+        message=message,
+    )

@@ -50,6 +50,11 @@ CAREER_CENTER_PERMISSIONS = {
         "milestone": ["view"],
         "submission": ["view"],
         "submissionfile": ["view"],
+        # After the work: read-only, with CSV export.
+        "feedback": ["view"],
+        "feedbackrating": ["view"],
+        "survey": ["view"],
+        "completion": ["view"],
     },
 }
 

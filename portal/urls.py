@@ -34,6 +34,8 @@ urlpatterns = [
     path("", include("opportunities.urls")),
     path("", include("payroll.urls")),
     path("", include("applications.urls")),
+    # Before the engagements: their ``<action>/`` pattern would take ``survey/``.
+    path("", include("applications.completion.urls")),
     path("", include("applications.engagements.urls")),
 ]
 

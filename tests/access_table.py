@@ -20,7 +20,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from applications.models import Engagement, SubmissionFile
+from applications.models import Completion, Engagement, SubmissionFile
 from opportunities.models import Project, SavedSearch
 from opportunities.services import saved_search_unsubscribe_token
 from portal.models import Invitation, WorkEligibility
@@ -81,6 +81,14 @@ class World:
         submission = self.engagement.submissions.create(url="https://drive.example.com/work")
         self.work_file = SubmissionFile(submission=submission, name="report.pdf", size=100, content_type="x")
         self.work_file.file.save("report.pdf", pdf_upload(), save=True)
+        # And a completed one, its record public.
+        done = ApplicationFactory(
+            project=ProjectFactory(organization=self.organization, contact=carol), student=alice, status="accepted"
+        )
+        self.completed = Engagement.objects.create(
+            application=done, project=done.project, status=Engagement.Status.COMPLETED, completed_at=timezone.now()
+        )
+        self.completion = Completion.objects.create(engagement=self.completed, record_public=True)
 
 
 @dataclass(frozen=True)
@@ -215,4 +223,7 @@ ROWS = [
         data=lambda w: {"milestone": w.milestone.pk, "done": "1"},
         case="student",
     ),
+    # after the work: the student's survey; the record is public while the student keeps it on.
+    Row("completion:survey", {"alice"}, kwargs=lambda w: {"pk": w.completed.pk}),
+    Row("completion:record", EVERYONE, kwargs=lambda w: {"token": w.completion.record_token}),
 ]

@@ -344,8 +344,9 @@ def work_request_changes(*, engagement, by, comment):
     return locked
 
 
-def work_verify(*, engagement, by, comment=""):
-    """A member verifies the work: the engagement is completed."""
+def work_verify(*, engagement, by, comment="", feedback=None):
+    """A member verifies the work: the engagement is completed. ``feedback`` (the arguments of
+    ``completion.services.feedback_give``) gives the feedback in the same step."""
     with transaction.atomic():
         locked = _lock(engagement)
         _require_member(locked, by)
@@ -360,6 +361,10 @@ def work_verify(*, engagement, by, comment=""):
             completed_at=timezone.now(),
         )
         emails.work_verified(locked, submission=submission)
+        if feedback is not None:
+            from ..completion.services import feedback_give
+
+            feedback_give(engagement=locked, by=by, **feedback)
     return locked
 
 

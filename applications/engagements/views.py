@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.transitions import TransitionError
 from portal.uploads import private_file_response
 
+from ..completion import forms as completion_forms
+from ..completion import views as completion_views
 from . import forms, ics, services
 from .models import Engagement, EngagementEvent, KickoffSlot, Milestone, Submission, SubmissionFile
 
@@ -50,7 +52,7 @@ def _forms(engagement, side, bound=None):
                 }
             )
         if engagement.is_awaiting_verification:
-            found["verify"] = forms.VerifyForm()
+            found["verify"] = completion_forms.VerifyWithFeedbackForm()
             found["changes"] = forms.ChangesForm()
         if engagement.can_be_cancelled_by_parties:
             found["cancel"] = forms.CancelForm(reasons=Engagement.SUPERVISOR_CANCEL_REASONS)
@@ -62,6 +64,7 @@ def _forms(engagement, side, bound=None):
             found["submit"] = forms.SubmitWorkForm()
         if engagement.can_be_cancelled_by_parties:
             found["cancel"] = forms.CancelForm(reasons=Engagement.STUDENT_CANCEL_REASONS)
+    found.update(completion_views.forms_for(engagement, side))
     if bound is not None:
         found[bound[0].replace("-", "_")] = bound[1]
     return found
@@ -98,6 +101,7 @@ def _page(request, engagement, *, bound=None, refusal=None, status=200):
             "refusal": refusal,
             "project_zone": engagement.project_zone,
             "offered_slots": list(engagement.slots.all()),
+            "completion": completion_views.panel(engagement, side),
         },
         status=status,
     )
@@ -108,6 +112,7 @@ def _page(request, engagement, *, bound=None, refusal=None, status=200):
 @require_GET
 def engagement_detail(request, pk):
     engagement = _engagement_or_404(request, pk)
+    completion_views.on_open(request, engagement)
     return _page(request, engagement)
 
 
@@ -154,7 +159,9 @@ def _changes(request, engagement, form):
 
 
 def _verify(request, engagement, form):
-    services.work_verify(engagement=engagement, by=request.user, comment=form.cleaned_data["comment"])
+    services.work_verify(
+        engagement=engagement, by=request.user, comment=form.cleaned_data["comment"], feedback=form.feedback()
+    )
     return "Work verified: the engagement is completed."
 
 
@@ -175,7 +182,7 @@ ACTIONS = {
     "due-date": ("org", lambda e, data, files, side: forms.DueDateForm(data), _due_date),
     "milestones": ("org", lambda e, data, files, side: forms.MilestonesForm(data), _milestones),
     "changes": ("org", lambda e, data, files, side: forms.ChangesForm(data), _changes),
-    "verify": ("org", lambda e, data, files, side: forms.VerifyForm(data), _verify),
+    "verify": ("org", lambda e, data, files, side: completion_forms.VerifyWithFeedbackForm(data), _verify),
     "book": ("student", lambda e, data, files, side: forms.BookForm(data, engagement=e), _book),
     "request-times": ("student", lambda e, data, files, side: forms.RequestTimesForm(data), _request_times),
     "submit": ("student", lambda e, data, files, side: forms.SubmitWorkForm(data, files), _submit),
@@ -188,6 +195,7 @@ ACTIONS = {
         ),
         _cancel,
     ),
+    **completion_views.ACTIONS,
 }
 
 

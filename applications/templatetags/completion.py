@@ -1,0 +1,28 @@
+"""Pages of ``portal`` that show what ``applications`` knows, without ``portal`` importing it:
+the student's open checklists on the dashboard, an organization's survey averages."""
+
+from django import template
+
+from ..completion import services
+from ..completion.models import Completion, Survey
+
+register = template.Library()
+
+
+@register.inclusion_tag("completion/_dashboard_checklists.html")
+def student_checklists(user):
+    """The student's completed engagements whose checklist still has open items."""
+    completions = Completion.objects.filter(
+        engagement__application__student=user, engagement__status="completed"
+    ).select_related("engagement__project", "engagement__application__student__student_profile")
+    open_lists = []
+    for completion in completions:
+        completion = services.checklist_refresh(completion)
+        if not services.checklist_is_done(completion):
+            open_lists.append({"engagement": completion.engagement, "items": services.checklist_items(completion)})
+    return {"checklists": open_lists}
+
+
+@register.inclusion_tag("completion/_survey_summary.html")
+def survey_summary(organization):
+    return {"summary": services.survey_summary(organization.pk), "minimum": Survey.MIN_FOR_EMPLOYERS}
