@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0005_payouts_and_runs"),
+        ("applications", "0004_engagements"),
         ("payroll", "0002_states_callable"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
