@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.views.decorators.debug import sensitive_variables
+
 RECORD_LENGTH = 94
 BLOCKING_FACTOR = 10
 CREDITS_ONLY = "220"
@@ -82,6 +84,7 @@ def entry_hash(entries):
     return sum(int(e.routing_number[:8]) for e in entries) % 10**10
 
 
+@sensitive_variables()  # an error report must not show the account numbers
 def build(*, originator, entries, effective_date: date, created_at: datetime, file_id_modifier="A", batch_number=1):
     """The file's text (lines joined by newlines, ending with one)."""
     o = originator

@@ -321,6 +321,7 @@ def _close_run_if_done(run, by):
 
 
 def _pay(locked, by, paid_on):
+    check_state(locked, Payout.IN_A_RUN, "marked paid")
     if locked.run is None or locked.run.status != RunStatus.EXPORTED:
         raise TransitionError("Export the run's payment files before marking it paid. Nothing was changed.")
     locked = transition(
