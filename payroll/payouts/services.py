@@ -335,7 +335,7 @@ def _pay(locked, by, paid_on):
 
 def payout_mark_paid(*, payout, by, paid_on=None):
     with transaction.atomic():
-        locked = _pay(lock(payout, related=["run"]), by, paid_on or timezone.localdate())
+        locked = _pay(lock(payout), by, paid_on or timezone.localdate())
         _close_run_if_done(locked.run, by)
     return locked
 

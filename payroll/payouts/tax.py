@@ -11,6 +11,8 @@ from django.db.models import Max, Sum
 from ..models import ContractorRecord, ItinStatus
 from .models import Payout
 
+CENT = Decimal("0.01")
+
 
 def threshold_for(year):
     """The setting's entry for the latest year not after ``year`` ($600 before 2026, $2,000 for 2026)."""
@@ -59,7 +61,7 @@ def form_1099_rows(year):
     rows = [
         Row(
             record=records[pk],
-            total=t["total"],
+            total=Decimal(t["total"]).quantize(CENT),
             last_paid=t["last_paid"],
             reportable=t["total"] >= threshold,
             flagged=_flag(records[pk], t["last_paid"]),
