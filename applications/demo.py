@@ -129,3 +129,7 @@ def seed(out):
         f"  applications: {Application.objects.count()} (the demo student's in every state; "
         f"applicants to “{APPLICANTS_PROJECT}” for employer@demo.test)"
     )
+    # Completed engagements and their payouts in every state (payroll may not import us).
+    from .payouts_demo import seed as seed_payouts
+
+    seed_payouts(out)
