@@ -38,6 +38,7 @@ format: install
 # and loads the browse pages beside a bare Django view. BENCH_DATABASE_URL / BENCH_ARGS to change.
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/payouts.py
 
 clean:
 	rm -rf var/celery var/cache

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from opportunities.models import Project
-from payroll.models import CERTIFICATION_VERSION, ContractorRecord, Payout
+from payroll.models import CERTIFICATION_VERSION, ContractorRecord, Payout, PayrollRun
 from payroll.payouts import services as payroll
 from portal.models import OutboundEmail, User
 from portal.permissions import PAYMENT_FILES_GROUP, grant_payment_files_permission
@@ -128,6 +128,10 @@ def seed(out):
         pass
     payroll.payout_cancel(payout=_verified(ben, projects), by=staff, reason="Paid outside the portal by mistake.")
 
+    # Written now (the job after commit then finds them there), so that they are marked sent too.
+    for run in PayrollRun.objects.all():
+        for method in ("direct_deposit", "check"):
+            payroll.payouts_tell_on_their_way(run_id=run.pk, method=method)
     OutboundEmail.objects.filter(created_at__gte=started, status=OutboundEmail.Status.PENDING).update(
         status=OutboundEmail.Status.SENT, sent_at=timezone.now()
     )

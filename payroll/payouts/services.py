@@ -11,7 +11,6 @@ import io
 from django.db import transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
-from simple_history.utils import bulk_update_with_history
 
 from portal import emails
 from portal.transitions import TransitionError, check_state, lock, transition
@@ -121,7 +120,12 @@ def run_create(*, by, payouts=None, pay_on=None):
     cannot be paid on ``pay_on`` stay approved and are left out, named in ``run.left_out``."""
     pay_on = pay_on or timezone.localdate()
     with transaction.atomic():
-        queryset = Payout.objects.select_for_update(of=("self",)).select_related("contractor", "student")
+        # The numbers are not needed to decide (their last four are): skip decrypting them.
+        queryset = (
+            Payout.objects.select_for_update(of=("self",))
+            .select_related("contractor")
+            .defer("contractor__tin", "contractor__account_number")
+        )
         if payouts is None:
             rows = list(queryset.filter(status=Status.APPROVED).order_by("pk"))
         else:
@@ -136,15 +140,15 @@ def run_create(*, by, payouts=None, pay_on=None):
             raise TransitionError("There are no approved payouts that can be paid on that date. Nothing was changed.")
         run = PayrollRun.objects.create(created_by=by, pay_on=pay_on)
         now = timezone.now()
+        by_method = {}
         for row in payable:
-            row.status = Status.IN_RUN
-            row.run = run
-            row.method = row.contractor.payment_method
-            row.updated_at = now
-        # One statement for the lot instead of one per row: a run of thousands stays fast.
-        bulk_update_with_history(
-            payable, Payout, ["status", "run", "method", "updated_at"], batch_size=1000, default_user=by
-        )
+            row.status, row.run, row.method, row.updated_at = Status.IN_RUN, run, row.contractor.payment_method, now
+            by_method.setdefault(row.method, []).append(row.pk)
+        # A statement per payment method instead of one per row (the rows are locked and checked
+        # above): a run of thousands stays fast. The history and the events follow in bulk.
+        for method, ids in by_method.items():
+            Payout.objects.filter(pk__in=ids).update(status=Status.IN_RUN, run=run, method=method, updated_at=now)
+        Payout.history.bulk_history_create(payable, batch_size=1000, update=True, default_user=by, default_date=now)
         PayoutEvent.objects.bulk_create(
             [
                 PayoutEvent(payout=row, from_status=Status.APPROVED, to_status=Status.IN_RUN, by=by, at=now)
@@ -211,7 +215,12 @@ def run_summary(*, run, by):
     return name, content
 
 
-def _mark_exported(run, by, payouts):
+def _mark_exported(run, by, method):
+    """The first payment file exported marks the run exported. The students paid by ``method``
+    are told their money is on its way by a job after commit (thousands of emails would
+    otherwise hold the export), each once (the outbox key names the run)."""
+    from ..tasks import payouts_on_their_way_task
+
     locked = lock(run)
     if locked.status == RunStatus.OPEN:
         locked = transition(
@@ -224,11 +233,18 @@ def _mark_exported(run, by, payouts):
             event=False,
             exported_at=timezone.now(),
         )
-    for payout in payouts:
-        if payout.status == Status.IN_RUN:
-            payout.run = locked
-            emails.payout_on_its_way(payout)
+    payouts_on_their_way_task.delay_on_commit(locked.pk, method)
     return locked
+
+
+def payouts_tell_on_their_way(*, run_id, method):
+    run = PayrollRun.objects.get(pk=run_id)
+    payouts = run.payouts.filter(status=Status.IN_RUN, method=method).select_related("student", "run")
+    count = 0
+    for payout in payouts.order_by("pk").iterator(chunk_size=500):
+        with transaction.atomic():
+            count += emails.payout_on_its_way(payout) is not None
+    return count
 
 
 @sensitive_variables()
@@ -265,7 +281,7 @@ def run_export_nacha(*, run, by, now=None):
         _record_export(
             kind=PayrollExport.Kind.NACHA, run=run, by=by, file_name=name, content=content, rows=len(entries)
         )
-        _mark_exported(run, by, payouts)
+        _mark_exported(run, by, ContractorRecord.PaymentMethod.DIRECT_DEPOSIT)
     return name, content
 
 
@@ -298,7 +314,7 @@ def run_export_checks(*, run, by):
         _record_export(
             kind=PayrollExport.Kind.CHECKS, run=run, by=by, file_name=name, content=content, rows=len(payouts)
         )
-        _mark_exported(run, by, payouts)
+        _mark_exported(run, by, ContractorRecord.PaymentMethod.CHECK)
     return name, content
 
 
