@@ -80,10 +80,7 @@ def seed(count):
             batch_size=1000,
         )
         engagements = Engagement.objects.bulk_create(
-            [
-                Engagement(application=a, project=a.project, status="completed", completed_at=now)
-                for a in applications
-            ],
+            [Engagement(application=a, project=a.project, status="completed", completed_at=now) for a in applications],
             batch_size=1000,
         )
         Payout.objects.bulk_create(

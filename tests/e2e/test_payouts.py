@@ -45,6 +45,7 @@ def select_all(page):
 
 
 def test_staff_pay_a_run_and_the_student_sees_the_earnings(page, verified, axe_violations):
+    page.set_default_timeout(30_000)  # the machine running the suite may be busy
     sign_in(page, "staff@demo.test")
     page.goto("/admin/payroll/payout/?status__exact=awaiting_approval")
     select_all(page)
