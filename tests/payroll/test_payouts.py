@@ -233,3 +233,28 @@ def test_paid_dates_are_dates_in_the_portal_time_zone(alice, alice_record, sid):
     services.run_export_nacha(run=run, by=sid)
     payout = services.payout_mark_paid(payout=payout, by=sid)
     assert payout.paid_on == timezone.localdate()
+
+
+# What the student sees.
+
+
+def test_the_student_sees_every_payout_and_yearly_totals_and_others_see_none(client, alice, bob, alice_record, sid):
+    sid.user_permissions.add(export_permission())
+    sid = type(sid).objects.get(pk=sid.pk)
+    paid = approved(alice, fee="450.00")
+    waiting = verified_payout(alice, fee="120.00")
+    run = services.run_create(by=sid)
+    services.run_export_nacha(run=run, by=sid)
+    services.payout_mark_paid(payout=paid, by=sid, paid_on=date(2025, 12, 31))
+    client.force_login(alice)
+    page = client.get("/payroll/").content.decode()
+    assert paid.description in page and waiting.description in page
+    assert "$450.00" in page and "$120.00" in page and "Awaiting approval" in page
+    assert "2025: $450.00" in page and "Paid this year: <strong>$0.00</strong>" in page
+    assert alice_record.account_number not in page and alice_record.tin not in page
+    statement = client.get("/payroll/statement/2025/").content.decode()
+    assert "Earnings statement for 2025" in statement and "$450.00" in statement and "$120.00" not in statement
+    assert "ending in 6543" in statement and alice_record.tin not in statement
+    client.force_login(bob)
+    assert paid.description not in client.get("/payroll/statement/2025/").content.decode()
+    assert paid.description not in client.get("/payroll/").content.decode()
