@@ -5,7 +5,7 @@ the reason when not selected. The employer's private rating and notes are not th
 to read, so they are not exported; erasure removes them with the applications.
 """
 
-from .models import Application, ApplicationEvent
+from .models import Application, ApplicationEvent, Engagement
 
 
 def _date(value):
@@ -50,4 +50,6 @@ def export(user):
 
 def erase(user):
     """The applications go, with their answers, trail, reviews and the employers' notes."""
+    # Engagements first (they protect their application); a payout stays, detached, for tax law.
+    Engagement.objects.filter(application__student=user).delete()
     Application.objects.filter(student=user).delete()

@@ -14,4 +14,6 @@ def tell_applicants_of_cancellation(sender, project, by, **kwargs):
 
 @receiver(payout_paid, dispatch_uid="applications-payout-paid")
 def mark_engagement_paid(sender, payout, by, **kwargs):
+    if payout.engagement_id is None:  # the student deleted their account; the payout stays
+        return
     engagement_mark_paid(engagement_id=payout.engagement_id, by=by)

@@ -42,7 +42,11 @@ class Payout(models.Model):
     CANCELLABLE = [Status.AWAITING_APPROVAL, Status.APPROVED, Status.FAILED]
 
     # One-to-one: the database's unique index is what keeps a second verification from paying twice.
-    engagement = models.OneToOneField("applications.Engagement", on_delete=models.PROTECT, related_name="payout")
+    # Emptied when a student deletes their account (the engagement goes; the payout is kept for
+    # tax reporting, with its contractor record).
+    engagement = models.OneToOneField(
+        "applications.Engagement", on_delete=models.SET_NULL, null=True, blank=True, related_name="payout"
+    )
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="payouts"
     )

@@ -258,3 +258,16 @@ def test_the_student_sees_every_payout_and_yearly_totals_and_others_see_none(cli
     client.force_login(bob)
     assert paid.description not in client.get("/payroll/statement/2025/").content.decode()
     assert paid.description not in client.get("/payroll/").content.decode()
+
+
+def test_a_deleted_students_payout_and_record_stay_detached(alice, alice_record, sid):
+    from portal.data_rights import account_delete
+
+    payout = approved(alice)
+    account_delete(user=alice)
+    payout.refresh_from_db()
+    alice_record.refresh_from_db()
+    assert (payout.student, payout.engagement, payout.contractor) == (None, None, alice_record)
+    assert alice_record.student is None and alice_record.detached_at
+    assert not Engagement.objects.exists()
+    assert not payout.history.filter(student__isnull=False).exists()
