@@ -288,6 +288,10 @@ class PayrollRunAdmin(HistoryWithoutRevertAdmin):
         }
         return super().change_view(request, object_id, form_url, extra)
 
+    def changelist_view(self, request, extra_context=None):
+        extra = {**(extra_context or {}), "has_change_permission": self.has_change_permission(request)}
+        return super().changelist_view(request, extra)
+
     def _require_change(self, request):
         if not self.has_change_permission(request):
             raise PermissionDenied

@@ -375,8 +375,13 @@ def payout_mark_failed(*, payout, by, reason, note=""):
     if reason not in Payout.FailureReason.values:
         raise TransitionError("Choose why the payment failed.", field="reason")
     with transaction.atomic():
+        locked = lock(payout)
+        check_state(locked, Payout.IN_A_RUN, "marked failed")
+        if locked.run.status == RunStatus.OPEN:
+            raise TransitionError("This run is not exported yet, so nothing was sent to fail. Nothing was changed.")
         locked = transition(
-            payout,
+            locked,
+            locked=True,
             to=Status.FAILED,
             allowed=Payout.IN_A_RUN,
             verb="marked failed",
