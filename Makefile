@@ -48,6 +48,7 @@ format: install
 # BENCH_DATABASE_URL / BENCH_ARGS to change (BENCH_ARGS="--growth" for 100,000 projects too).
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/payouts.py
 
 clean:
 	rm -rf var/celery var/cache

@@ -154,6 +154,10 @@ def seed(out):
     engagements_demo.seed(student, accepted, out)
     seed_outcomes(out)
     seed_completed(out)
+    # Completed engagements and their payouts in every state (payroll may not import us).
+    from .payouts_demo import seed as seed_payouts
+
+    seed_payouts(out)
 
 
 def _completed(student, project, *, days_ago):

@@ -50,10 +50,7 @@ Status = Application.Status
 Basis = WorkEligibility.Basis
 
 # Shown on the page while the steps are stand-ins; empty it when engagements and payouts land.
-PROXY_NOTE = (
-    "Payouts are not recorded yet, so for now “paid” counts completed engagements of students whose "
-    "payroll sign-up is certified, and earnings are the fees of those projects."
-)
+PROXY_NOTE = ""
 
 
 # The steps -------------------------------------------------------------------------------------
@@ -86,16 +83,14 @@ def completed_q(start, end):
 
 
 def paid_q(start, end):
-    """Applications whose student was paid. SWITCH when payouts land to (the reverse name of
-    Payout.engagement as it is defined):
-    ``Q(engagement__payouts__status=Payout.Status.PAID) & _dated("engagement__payouts__paid_at", start, end)``
-    (no longer "completed in the range": work completed in June and paid in July is paid in July)."""
-    return completed_q(start, end) & Q(student__contractor_record__certified_at__isnull=False)
+    """Applications whose student was paid for the work, dated by the payment (work completed
+    in June and paid in July counts as paid in July)."""
+    return Q(engagement__payout__status="paid") & _dated("engagement__payout__paid_on", start, end)
 
 
 def earnings_field():
-    """What a paid application earned. SWITCH when payouts land to ``engagement__payouts__amount``."""
-    return "project__fee"
+    """What a paid application earned: its payout."""
+    return "engagement__payout__amount"
 
 
 def on_time_delivery(applications):

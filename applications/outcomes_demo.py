@@ -14,6 +14,7 @@ from django.utils import timezone
 from applications.outcomes import academic_year
 from opportunities.models import CareerPath, Project, Question
 from payroll.models import CERTIFICATION_VERSION, ContractorRecord
+from payroll.payouts.models import Payout
 from portal.models import Membership, Organization, Program, StudentProfile, User, WorkEligibility
 
 from .models import Application, ApplicationEvent, Engagement
@@ -221,5 +222,18 @@ def _payroll(student, number):
         certified_ip="127.0.0.1",
         certification_version=CERTIFICATION_VERSION,
     )
-    record.set_tin(f"5{number:08d}")  # made up, like every demo number
+    record.set_tin(f"52{number % 10}{11 + number % 80:02d}{1000 + number:04d}")  # made up, valid in form
     record.save()
+    # Their verified work was paid by check a few days later.
+    for engagement in Engagement.objects.filter(application__student=student, completed_at__isnull=False):
+        Payout.objects.create(
+            engagement=engagement,
+            student=student,
+            contractor=record,
+            description=engagement.project.title,
+            amount=engagement.project.fee,
+            status=Payout.Status.PAID,
+            method=ContractorRecord.PaymentMethod.CHECK,
+            paid_on=timezone.localdate(engagement.completed_at) + timedelta(days=5),
+        )
+        Engagement.objects.filter(pk=engagement.pk).update(status=Engagement.Status.PAID)

@@ -8,7 +8,7 @@ to read, so they are not exported; erasure removes them with the applications.
 from portal.privacy import export_date
 
 from .completion import privacy as completion_privacy
-from .models import Application, ApplicationEvent
+from .models import Application, ApplicationEvent, Engagement
 
 
 def export(user):
@@ -56,4 +56,6 @@ def erase(user):
     """The applications go, with their answers, trail, reviews and the employers' notes.
     Feedback and surveys stay as anonymous aggregates (``completion.privacy``)."""
     completion_privacy.erase(user)
+    # Engagements first (they protect their application); a payout stays, detached, for tax law.
+    Engagement.objects.filter(application__student=user).delete()
     Application.objects.filter(student=user).delete()

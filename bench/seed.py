@@ -613,6 +613,23 @@ def seed_outcomes(*, applications=200_000, payroll=20_000, out=print):
             record.set_tin(f"{600000000 + i:09d}")
             records.append(record)
         ContractorRecord.objects.bulk_create(records, batch_size=BATCH)
+        with connection.cursor() as cursor:
+            # The completed work of students with a certified sign-up was paid five days later.
+            cursor.execute(
+                """
+                INSERT INTO payroll_payout
+                    (description, amount, status, method, approved_at, paid_on, failure_reason, failure_note,
+                     blocked_because, created_at, updated_at, contractor_id, engagement_id, student_id)
+                SELECT p.title, p.fee, 'paid', 'check', e.completed_at, (e.completed_at + interval '5 days')::date,
+                       '', '', '', e.completed_at, e.completed_at, c.id, e.id, a.student_id
+                FROM applications_engagement e
+                JOIN applications_application a ON a.id = e.application_id
+                JOIN opportunities_project p ON p.id = e.project_id
+                JOIN payroll_contractorrecord c ON c.student_id = a.student_id
+                WHERE e.completed_at IS NOT NULL AND a.student_id = ANY(%s::bigint[])
+                """,
+                [user_ids],
+            )
     out(f"  {applications} applications with the employers' decisions; {len(records)} certified payroll sign-ups")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")

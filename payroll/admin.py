@@ -163,3 +163,7 @@ class ContractorRecordAdmin(HistoryWithoutRevertAdmin):
     def save_model(self, request, obj, form, change):
         obj.updated_at = timezone.now()
         super().save_model(request, obj, form, change)
+
+
+# Payouts, runs and exports register themselves.
+from .payouts import admin as payouts_admin  # noqa: E402, F401

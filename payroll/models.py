@@ -221,3 +221,17 @@ class ContractorRecord(models.Model):
         if not self.is_complete or self.itin_status(today) in (ItinStatus.EXPIRING, ItinStatus.EXPIRED):
             return self.State.NEEDS_ATTENTION
         return self.State.COMPLETE
+
+
+# Payouts and runs live in their own package; importing them here registers them with this app.
+from .payouts.models import Payout, PayoutEvent, PayrollExport, PayrollRun  # noqa: E402
+
+__all__ = [
+    "CERTIFICATION_VERSION",
+    "ContractorRecord",
+    "ItinStatus",
+    "Payout",
+    "PayoutEvent",
+    "PayrollExport",
+    "PayrollRun",
+]

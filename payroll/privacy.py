@@ -18,12 +18,28 @@ from .selectors import contractor_record_for
 from .services import contractor_detach
 
 
+def _payouts(user):
+    from .models import Payout
+
+    return [
+        {
+            "project": p.description,
+            "amount": str(p.amount),
+            "state": p.get_status_display(),
+            "date_paid": p.paid_on.isoformat() if p.paid_on else None,
+            "created_at": p.created_at.isoformat(),
+        }
+        for p in Payout.objects.filter(student=user).order_by("created_at", "pk")
+    ]
+
+
 def export(user):
     record = contractor_record_for(user)
     if record is None:
         return {"payroll": None}
     return {
         "payroll": {
+            "payouts": _payouts(user),
             "legal_first_name": record.legal_first_name,
             "legal_last_name": record.legal_last_name,
             "mailing_address": {
@@ -48,9 +64,14 @@ def export(user):
             },
             "created_at": record.created_at.isoformat(),
             "updated_at": record.updated_at.isoformat(),
-        }
+        },
     }
 
 
 def erase(user):
+    from .models import Payout
+
     contractor_detach(student=user)
+    # Payouts are kept for tax reporting with the contractor record, no longer the person.
+    Payout.objects.filter(student=user).update(student=None)
+    Payout.history.filter(student=user).update(student=None)

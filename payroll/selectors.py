@@ -29,3 +29,34 @@ def records_sharing_tin(digits, *, exclude=None):
     if exclude is not None and exclude.pk:
         qs = qs.exclude(pk=exclude.pk)
     return qs
+
+
+def earnings_for(student, *, today=None):
+    """The student's payouts (newest first) and what was paid each year, this year first."""
+    from django.db.models import Sum
+    from django.db.models.functions import ExtractYear
+
+    from .models import Payout
+
+    if student is None or not student.is_authenticated:
+        return [], [], 0
+    today = today or timezone.localdate()
+    payouts = list(Payout.objects.filter(student=student).order_by("-created_at", "-pk"))
+    years = list(
+        Payout.objects.filter(student=student, status=Payout.Status.PAID)
+        .annotate(year=ExtractYear("paid_on"))
+        .values("year")
+        .annotate(total=Sum("amount"))
+        .order_by("-year")
+    )
+    this_year = next((y["total"] for y in years if y["year"] == today.year), 0)
+    return payouts, years, this_year
+
+
+def statement_for(student, year):
+    from django.db.models import Sum
+
+    from .models import Payout
+
+    paid = Payout.objects.filter(student=student, status=Payout.Status.PAID, paid_on__year=year).order_by("paid_on")
+    return list(paid), paid.aggregate(total=Sum("amount"))["total"] or 0

@@ -10,7 +10,7 @@ from portal.transitions import TransitionError
 
 from .forms import CERTIFICATION_STATEMENTS, PayrollForm
 from .models import ContractorRecord, ItinStatus
-from .selectors import contractor_record_for
+from .selectors import contractor_record_for, earnings_for, statement_for
 from .services import contractor_save
 
 SECRET_POST_FIELDS = ("taxpayer_id", "routing_number", "account_number", "current_password")
@@ -23,6 +23,7 @@ def home(request):
     student = request.user
     record = contractor_record_for(student)
     state = record.state_on() if record else ContractorRecord.State.NOT_STARTED
+    payouts, years, this_year = earnings_for(student)
     return render(
         request,
         "payroll/home.html",
@@ -33,7 +34,23 @@ def home(request):
             "itin_status": record.itin_status() if record else ItinStatus.NONE,
             "itin_statuses": ItinStatus,
             "irs_itin_url": settings.ITIN_GUIDE_URL,
+            "payouts": payouts,
+            "years": years,
+            "this_year_total": this_year,
         },
+    )
+
+
+@never_cache
+@student_required
+@require_GET
+def statement(request, year):
+    """A printable statement of what was paid in ``year``: the student's own, nothing else."""
+    payouts, total = statement_for(request.user, year)
+    return render(
+        request,
+        "payroll/statement.html",
+        {"year": year, "payouts": payouts, "total": total, "record": contractor_record_for(request.user)},
     )
 
 

@@ -143,6 +143,33 @@ def payroll_duplicate_taxpayer_id(student, *, holders, key):
     )
 
 
+# Payouts: to the student paid, when there is still one (a deleted account has none).
+
+
+def _payout(kind, payout, *, key=None, **context):
+    if payout.student_id is None:
+        return None
+    return _send(kind, key or payout, payout.student, payout=payout, **context)
+
+
+def payout_blocked(payout, *, cause, reason):
+    """Approval refused for ``cause`` (a short code): once per payout and cause."""
+    return _payout("payout-blocked", payout, key=f"payroll.payout:{payout.pk}:blocked:{cause}", reason=reason)
+
+
+def payout_on_its_way(payout):
+    """The run holding it was exported to the bank (or the checks printed)."""
+    return _payout("payout-on-its-way", payout, key=f"payroll.payout:{payout.pk}:run{payout.run_id}")
+
+
+def payout_paid(payout):
+    return _payout("payout-paid", payout)
+
+
+def payout_failed(payout, *, event):
+    return _payout("payout-failed", payout, key=f"payroll.payout:{payout.pk}:failed:{event.pk}")
+
+
 # Applications and offers.
 
 

@@ -7,6 +7,10 @@ migrate, because permissions for models added by later migrations exist only the
 from django.contrib.auth.models import Group, Permission
 
 CAREER_CENTER_GROUP = "Career center"
+# Only its members (added one by one by a superuser) export the files with full bank and
+# taxpayer numbers: the NACHA file, the paper checks, the 1099-NEC filing file.
+PAYMENT_FILES_GROUP = "Payment files"
+PAYMENT_FILES_PERMISSION = ("payroll", "export_payment_files")
 
 # app_label -> {model name: actions}. Later features add their models here.
 CAREER_CENTER_PERMISSIONS = {
@@ -32,9 +36,17 @@ CAREER_CENTER_PERMISSIONS = {
         "projectevent": ["view"],
         "savedsearch": ["view"],
     },
-    # Contractor records are never added or deleted by staff (tax law keeps them).
+    # Contractor records are never added or deleted by staff (tax law keeps them). Payouts and
+    # runs change through their actions ("change"); exporting the payment files and the 1099
+    # filing file (full account and taxpayer numbers) is NOT granted here: see PAYMENT_FILES_GROUP.
     "payroll": {
         "contractorrecord": ["view", "change"],
+        "payout": ["view", "change"],
+        "historicalpayout": ["view"],
+        "payoutevent": ["view"],
+        "payrollrun": ["view", "change"],
+        "historicalpayrollrun": ["view"],
+        "payrollexport": ["view"],
     },
     # Applications change state only through their services; staff read, export, and answer
     # draft-review requests.
@@ -90,3 +102,13 @@ def grant_career_center_permissions(**kwargs):
             revoked.append(permission)
     if revoked:
         group.permissions.remove(*revoked)
+
+
+def grant_payment_files_permission(**kwargs):
+    """The "Payment files" group holds the one permission; nobody is in it by default."""
+    app_label, codename = PAYMENT_FILES_PERMISSION
+    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+    if permission is None:
+        return
+    group, _ = Group.objects.get_or_create(name=PAYMENT_FILES_GROUP)
+    group.permissions.add(permission)

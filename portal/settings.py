@@ -382,3 +382,21 @@ ITIN_GUIDE_URL = env.str(
 OFFER_RESPONSE_DAYS = env.int("OFFER_RESPONSE_DAYS", default=3)
 # The offer reminder goes this many hours after the offer, once.
 OFFER_REMINDER_HOURS = env.int("OFFER_REMINDER_HOURS", default=24)
+
+# Payroll. The bank file's originator details (NACHA): the defaults are made-up numbers for a
+# laptop; production sets its bank's. ``NACHA_ODFI`` is the first eight digits of the
+# originating bank's routing number (by default, of the immediate destination).
+NACHA_IMMEDIATE_DESTINATION = env.str("NACHA_IMMEDIATE_DESTINATION", default="123456780")
+NACHA_IMMEDIATE_DESTINATION_NAME = env.str("NACHA_IMMEDIATE_DESTINATION_NAME", default="DEMO BANK")
+NACHA_IMMEDIATE_ORIGIN = env.str("NACHA_IMMEDIATE_ORIGIN", default="1234567890")
+NACHA_IMMEDIATE_ORIGIN_NAME = env.str("NACHA_IMMEDIATE_ORIGIN_NAME", default="MICRO-INTERNSHIPS")
+NACHA_COMPANY_NAME = env.str("NACHA_COMPANY_NAME", default="MICRO-INTERNSHIPS")
+NACHA_COMPANY_ID = env.str("NACHA_COMPANY_ID", default="1234567890")
+NACHA_ODFI = env.str("NACHA_ODFI", default=NACHA_IMMEDIATE_DESTINATION[:8])
+NACHA_ENTRY_DESCRIPTION = env.str("NACHA_ENTRY_DESCRIPTION", default="PAYROLL")
+# The 1099-NEC threshold by the year payments were made: each entry holds from its year on
+# ("0" covers every earlier year). Add a year as the IRS publishes it: "0=600,2026=2000,2027=...".
+FORM_1099_NEC_THRESHOLDS = {
+    int(year): amount
+    for year, amount in env.dict("FORM_1099_NEC_THRESHOLDS", default={"0": "600", "2026": "2000"}).items()
+}

@@ -184,6 +184,8 @@ ROWS = [
     # payroll: a student's own sign-up.
     Row("payroll:home", STUDENTS),
     Row("payroll:edit", STUDENTS),
+    # each student's own statement (of no one else's payouts): bob's is empty
+    Row("payroll:statement", STUDENTS, kwargs=lambda w: {"year": timezone.localdate().year}),
     # applications: a student's own applications; an organization's applicants.
     Row("applications:eligibility", STUDENTS),
     Row("applications:apply", STUDENTS, kwargs=project),

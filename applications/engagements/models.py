@@ -44,6 +44,7 @@ class Engagement(models.Model):
         WORK_SUBMITTED = "work_submitted", "Work submitted"
         CHANGES_REQUESTED = "changes_requested", "Changes requested"
         COMPLETED = "completed", "Completed"
+        PAID = "paid", "Paid"
         CANCELLED = "cancelled", "Cancelled"
 
     class CancelReason(models.TextChoices):
@@ -61,7 +62,9 @@ class Engagement(models.Model):
     # Either side may cancel before work is submitted; afterwards only staff (a dispute).
     CANCELLABLE_BY_PARTIES = [Status.AWAITING_KICKOFF, Status.KICKOFF_BOOKED, Status.IN_PROGRESS]
     CANCELLABLE_BY_STAFF = [*CANCELLABLE_BY_PARTIES, Status.WORK_SUBMITTED, Status.CHANGES_REQUESTED]
-    FINISHED = [Status.COMPLETED, Status.CANCELLED]
+    FINISHED = [Status.COMPLETED, Status.PAID, Status.CANCELLED]
+    # Its payout was paid (payroll says so through ``payroll.events.payout_paid``).
+    PAYABLE = [Status.COMPLETED]
     STUDENT_CANCEL_REASONS = [CancelReason.STUDENT_CANNOT, CancelReason.OTHER]
     SUPERVISOR_CANCEL_REASONS = [CancelReason.NO_RESPONSE, CancelReason.NOT_NEEDED, CancelReason.OTHER]
 
@@ -190,7 +193,11 @@ class Engagement(models.Model):
                 "Make the changes the supervisor asked for and submit again.",
                 "Wait for the student to submit again.",
             ),
-            self.Status.COMPLETED: ("Nothing: the work is verified.", "Nothing: you verified the work."),
+            self.Status.COMPLETED: (
+                "Nothing: the work is verified; your payment follows (see Payroll).",
+                "Nothing: you verified the work.",
+            ),
+            self.Status.PAID: ("Nothing: you have been paid.", "Nothing: the student has been paid."),
             self.Status.CANCELLED: ("Nothing: this engagement was cancelled.", "Nothing: it was cancelled."),
         }[self.status]
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from payroll.payouts.services import payout_create
 from payroll.selectors import contractor_record_for
 from portal import emails
 from portal.access import is_member, require_member, require_person
@@ -360,12 +361,28 @@ def work_verify(*, engagement, by, comment="", feedback=None):
             by=by,
             completed_at=timezone.now(),
         )
+        # The one payout for the project's fee, in this transaction (one per engagement).
+        payout_create(
+            engagement=locked,
+            amount=locked.project.fee,
+            student=locked.application.student,
+            description=locked.project.title,
+            by=by,
+        )
         emails.work_verified(locked, submission=submission)
         if feedback is not None:
             from ..completion.services import feedback_give
 
             feedback_give(engagement=locked, by=by, **feedback)
     return locked
+
+
+def engagement_mark_paid(*, engagement_id, by):
+    """Its payout was paid (payroll sends ``payout_paid``): the engagement is paid."""
+    engagement = Engagement.objects.get(pk=engagement_id)
+    if engagement.status == Status.PAID:
+        return engagement
+    return transition(engagement, to=Status.PAID, allowed=Engagement.PAYABLE, verb="marked paid", by=by)
 
 
 # Cancelling.

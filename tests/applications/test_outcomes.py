@@ -16,6 +16,7 @@ from django.utils import timezone
 from applications import outcomes
 from applications.models import Application, ApplicationEvent, Engagement
 from payroll.models import ContractorRecord
+from payroll.payouts.models import Payout
 from portal.models import Program, WorkEligibility
 from portal.permissions import CAREER_CENTER_GROUP
 from tests.factories import (
@@ -56,6 +57,18 @@ def certify_payroll(student, n):
     )
     record.set_tin(f"21987{n:04d}")
     record.save()
+    # Their verified work is paid the day it was verified.
+    for engagement in Engagement.objects.filter(application__student=student, completed_at__isnull=False):
+        Payout.objects.create(
+            engagement=engagement,
+            student=student,
+            contractor=record,
+            description=engagement.project.title,
+            amount=engagement.project.fee,
+            status=Payout.Status.PAID,
+            paid_on=timezone.localdate(engagement.completed_at),
+        )
+        Engagement.objects.filter(pk=engagement.pk).update(status=Engagement.Status.PAID)
 
 
 def apply(student, *, status, fee="300.00", submitted="2025-09-01", offered=None, decided=None, organization=None):

@@ -65,7 +65,8 @@ def test_seed_demo_has_engagements_in_every_state_once_and_their_pages_open(sett
     student = User.objects.get(email="student@demo.test")
     employer = User.objects.get(email="employer@demo.test")
     theirs = Engagement.objects.visible_to(employer).filter(application__student=student)
-    assert set(theirs.values_list("status", flat=True)) == set(Engagement.Status)
+    # Every state (paid ones come with the payouts demo, at whichever organization it picks).
+    assert set(Engagement.Status) - {Engagement.Status.PAID} <= set(theirs.values_list("status", flat=True))
     # Every accepted application has its engagement, as accepting an offer creates one.
     assert not Application.objects.filter(status=S.ACCEPTED, engagement__isnull=True).exists()
     waiting = theirs.get(status=Engagement.Status.AWAITING_KICKOFF)

@@ -53,3 +53,28 @@ def save_record(student, **overrides):
 @pytest.fixture
 def alice_record(alice):
     return save_record(alice)
+
+
+def submitted_work(student, *, fee="300.00", project=None):
+    """An engagement whose work ``student`` has submitted, waiting for the supervisor."""
+    from decimal import Decimal
+
+    from applications.models import Engagement, Submission
+    from tests.factories import ApplicationFactory, ProjectFactory
+
+    project = project or ProjectFactory(fee=Decimal(fee))
+    application = ApplicationFactory(project=project, student=student, status="accepted", answers=False)
+    engagement = Engagement.objects.create(
+        application=application, project=project, status=Engagement.Status.WORK_SUBMITTED
+    )
+    Submission.objects.create(engagement=engagement, url="https://drive.example.com/work")
+    return engagement
+
+
+def verified_payout(student, *, by=None, **kwargs):
+    """Work verified by the project's contact: the engagement's one payout."""
+    from applications.engagements.services import work_verify
+
+    engagement = submitted_work(student, **kwargs)
+    work_verify(engagement=engagement, by=by or engagement.project.contact)
+    return engagement.payout

@@ -20,6 +20,12 @@ def test_seed_demo_gives_the_demo_student_a_complete_record_once(settings):
     student = User.objects.get(email="student@demo.test")
     record = ContractorRecord.objects.get(student=student)
     assert ContractorRecord.objects.count() == records  # the outcomes cohort's records, once too
+    assert ContractorRecord.objects.filter(student=student).count() == 1
+    # The payout demo signs up a few more students, each with numbers that pass the rules.
+    for other in ContractorRecord.objects.exclude(student=student):
+        validate_ssn(normalize_tin(other.tin))
+        if other.routing_number:
+            validate_routing_number(other.routing_number)
     assert record.is_complete and record.state_on() == ContractorRecord.State.COMPLETE
     assert itin_status(student) == "none"
     # The fake numbers pass the same rules as a student's.

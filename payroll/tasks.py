@@ -1,0 +1,9 @@
+from celery import shared_task
+
+
+@shared_task
+def payouts_on_their_way_task(run_id, method):
+    """After a run's payment file is exported: tell each student paid by ``method`` (once each)."""
+    from .payouts.services import payouts_tell_on_their_way
+
+    return payouts_tell_on_their_way(run_id=run_id, method=method)
