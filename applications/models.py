@@ -123,6 +123,10 @@ class Application(models.Model):
     can_withdraw = is_undecided
 
     @property
+    def can_shortlist(self):
+        return self.status == self.Status.SUBMITTED
+
+    @property
     def engagement_or_none(self):
         """The engagement of an accepted offer, if there is one."""
         try:

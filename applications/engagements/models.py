@@ -128,6 +128,10 @@ class Engagement(models.Model):
         return self.status in self.FINISHED
 
     @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    @property
     def can_offer_times(self):
         return self.status in self.SCHEDULING
 
