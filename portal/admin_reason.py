@@ -13,23 +13,31 @@ from django.template.response import TemplateResponse
 from .transitions import TransitionError
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown beside their parent to read, never to add, change or delete."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 def event_inline(event_model):
     """The trail of a row (``ProjectEvent``, ``ApplicationEvent``...) as a read-only inline."""
 
-    class EventInline(admin.TabularInline):
+    class EventInline(ReadOnlyInline):
         model = event_model
-        extra = 0
         fields = ["at", "from_label", "to_label", "by", "note"]
         readonly_fields = fields
-        can_delete = False
         verbose_name = "event"
         verbose_name_plural = "history of states"
-
-        def has_add_permission(self, request, obj=None):
-            return False
-
-        def has_change_permission(self, request, obj=None):
-            return False
 
     EventInline.__name__ = f"{event_model.__name__}Inline"
     return EventInline

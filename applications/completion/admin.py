@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.utils import timezone
 
+from portal.admin_reason import ReadOnlyInline
+
 from .models import Completion, Feedback, FeedbackRating, Survey
 
 
@@ -40,18 +42,10 @@ def _student(engagement):
     return engagement.application.student.get_full_name() if engagement else "(deleted account)"
 
 
-class FeedbackRatingInline(admin.TabularInline):
+class FeedbackRatingInline(ReadOnlyInline):
     model = FeedbackRating
     fields = ["competency", "score"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Feedback)

@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.utils import timezone
 
-from portal.admin_reason import action_with_reason, event_inline
+from portal.admin_reason import ReadOnlyInline, action_with_reason, event_inline
 
 from ..admin import _csv_cell
 from .models import Engagement, EngagementEvent, KickoffSlot, Milestone, Submission
@@ -20,17 +20,6 @@ from .services import engagement_cancel
 
 Status = Engagement.Status
 VERIFICATION_ALERT_DAYS = 7
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class SubmissionInline(ReadOnlyInline):

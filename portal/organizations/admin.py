@@ -3,31 +3,20 @@ from django.db import models
 from django.db.models import Count
 
 from portal.admin_history import HistoryWithoutRevertAdmin
-from portal.admin_reason import action_with_reason, apply_each
+from portal.admin_reason import ReadOnlyInline, action_with_reason, apply_each
 from portal.models import Invitation, Membership, Organization
 
 from .services import organization_suspend, organization_verify
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
     """Who belongs, to read only: people join through the organization's invitations (an owner
     invites, the invited address accepts), never by a staff edit that would open the
     organization's applicants to whoever staff picked."""
 
     model = Membership
-    extra = 0
     fields = ["user", "role", "created_at"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Organization)
