@@ -31,6 +31,29 @@ def _test_settings(settings):
     cache.clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_stray_connections(django_db_setup, django_db_blocker):
+    """At the end of the session, before the test database is dropped: the browser tests' live
+    server answers in threads of its own, and one that is still finishing a request may hold a
+    connection, which PostgreSQL then refuses to drop the database under ("being accessed by
+    other users"). End such connections first; they belong to this test run only."""
+    yield
+    from django.db import connections
+
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+        except Exception:  # noqa: BLE001, S110 - best effort; the drop reports any real problem
+            pass
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _celery_eager():
     """Tasks run inline in tests; the worker test turns this off for itself."""
