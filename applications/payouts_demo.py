@@ -90,6 +90,11 @@ def seed(out):
     if PayrollRun.objects.exists():  # the runs are made below, once
         out.write("  payouts: demo payouts already there")
         return
+    student = User.objects.get(email="student@demo.test")
+    record = ContractorRecord.objects.filter(student=student).first()
+    if record is None or not record.is_complete:
+        out.write("  payouts: none (the demo student has not signed up for payroll)")
+        return
     started = timezone.now()
     staff = User.objects.get(email="staff@demo.test")
     # The demo's staff member may export the payment files (a real one is added by a superuser).

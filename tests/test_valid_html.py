@@ -11,6 +11,7 @@ import pytest
 from portal.models import User
 from tests.conftest import require
 from tests.pages import pages_by_role, seed_demo
+from tests.signin import admin_login
 
 # `make vnu` installs the checker here (npm's vnu-jar); VNU_JAR points elsewhere.
 DEFAULT_JAR = Path(__file__).resolve().parent.parent / ".tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar"
@@ -31,7 +32,7 @@ def test_every_page_is_valid_html(client, tmp_path):
     for who, urls in pages_by_role().items():
         client.logout()
         if who:
-            client.force_login(User.objects.get(email=who))
+            admin_login(client, User.objects.get(email=who))  # staff pages include the admin
         for url in urls:
             response = client.get(url)
             assert response.status_code in (200, 404), f"{who} {url}: HTTP {response.status_code}"
