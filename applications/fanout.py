@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from opportunities.models import Project
 from portal import emails
+from portal.jobs import queue_after_commit
 from portal.models import User
 from portal.transitions import transition_batch
 
@@ -40,17 +41,9 @@ WAITING = {
 
 def not_selected_queue(*, project, reason, by=None):
     """Queue the fan-out for ``project`` once the caller's transaction commits."""
-    project_id, by_id = project.pk, getattr(by, "pk", None)
-    transaction.on_commit(lambda: _send(project_id, reason, by_id))
-
-
-def _send(project_id, reason, by_id):
     from .tasks import not_selected_task
 
-    try:
-        not_selected_task.delay(project_id, reason, by_id)
-    except Exception:  # noqa: BLE001 - the broker is down: the beat sweep runs it later
-        logger.warning("Could not queue the not-selected job for project %s; the sweep will run it.", project_id)
+    queue_after_commit(not_selected_task, project.pk, reason, getattr(by, "pk", None), sweep="not-selected-sweep")
 
 
 def not_selected_fanout(*, project_id, reason, by_id=None, batch=BATCH):

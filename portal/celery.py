@@ -28,6 +28,11 @@ app.conf.update(
             "task": "portal.tasks.outbox_sweep_task",
             "schedule": 60.0,
         },
+        # Exported payroll runs whose "on its way" job was never queued or died halfway.
+        "payouts-on-their-way": {
+            "task": "payroll.tasks.payouts_on_their_way_sweep_task",
+            "schedule": 600.0,
+        },
         # Hourly rather than daily: a missed beat costs an hour, and the job is idempotent.
         "eligibility-expiry": {
             "task": "portal.tasks.eligibility_expiry_task",

@@ -7,12 +7,15 @@ starts from, leaves an event (payouts) and a history row, and writes its emails 
 import csv
 import hashlib
 import io
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from portal import emails
+from portal.jobs import queue_after_commit
+from portal.models import OutboundEmail
 from portal.transitions import TransitionError, check_state, lock, transition
 
 from ..events import payout_paid
@@ -233,8 +236,32 @@ def _mark_exported(run, by, method):
             event=False,
             exported_at=timezone.now(),
         )
-    payouts_on_their_way_task.delay_on_commit(locked.pk, method)
+    queue_after_commit(payouts_on_their_way_task, locked.pk, method, sweep="payouts-on-their-way")
     return locked
+
+
+# The payment file that tells the students paid one way that their money is on its way.
+TOLD_BY_EXPORT = {
+    PayrollExport.Kind.NACHA: ContractorRecord.PaymentMethod.DIRECT_DEPOSIT,
+    PayrollExport.Kind.CHECKS: ContractorRecord.PaymentMethod.CHECK,
+}
+
+
+def payouts_on_their_way_sweep(*, now=None, grace=timedelta(minutes=10)):
+    """Beat job: finish telling the students of exported runs whose job was never queued (the
+    broker was down) or died halfway. A run whose students all have their email is skipped
+    with two counts; the others are told again, which mails only those not told yet."""
+    now = now or timezone.now()
+    told = 0
+    for run in PayrollRun.objects.filter(status=RunStatus.EXPORTED, exported_at__lte=now - grace):
+        methods = {
+            TOLD_BY_EXPORT[kind] for kind in run.exports.filter(kind__in=TOLD_BY_EXPORT).values_list("kind", flat=True)
+        }
+        owed = run.payouts.filter(status=Status.IN_RUN, method__in=methods, student__isnull=False).count()
+        sent = OutboundEmail.objects.filter(kind="payout-on-its-way", object_key__endswith=f":run{run.pk}").count()
+        if sent < owed:
+            told += sum(payouts_tell_on_their_way(run_id=run.pk, method=method) for method in methods)
+    return told
 
 
 def payouts_tell_on_their_way(*, run_id, method):

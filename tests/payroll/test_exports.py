@@ -282,3 +282,39 @@ def test_admin_lists_run_a_fixed_number_of_queries(client, sid, django_assert_ma
         services.payout_approve(payout=verified_payout(student), by=sid)
     services.run_create(by=sid)
     assert [listing(url) for url in urls] == few
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_with_the_broker_down_is_saved_and_the_sweep_tells_the_students_once(alice, sid):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portal.models import OutboundEmail
+
+    save_record(alice)
+    payout = services.payout_approve(payout=verified_payout(alice), by=sid)
+    grant(sid)
+    sid = type(sid).objects.get(pk=sid.pk)
+    run = services.run_create(by=sid)
+    from portal.celery import app as celery_app
+    from tests.portal.test_faults import CLOSED_PORT, _reset_broker_pools
+
+    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
+    celery_app.conf.update(broker_url=CLOSED_PORT, task_always_eager=False)
+    _reset_broker_pools()
+    try:
+        services.run_export_nacha(run=run, by=sid)  # a real commit; the job cannot be queued
+    finally:
+        celery_app.conf.update(saved)
+        _reset_broker_pools()
+    run.refresh_from_db()
+    assert run.status == "exported"
+    on_its_way = OutboundEmail.objects.filter(kind="payout-on-its-way")
+    assert not on_its_way.exists()
+    later = timezone.now() + timedelta(minutes=11)
+    assert services.payouts_on_their_way_sweep(now=later) == 1
+    assert services.payouts_on_their_way_sweep(now=later) == 0
+    assert list(on_its_way.values_list("recipient", flat=True)) == [alice.email]
+    payout.refresh_from_db()
+    assert payout.status == "in_run"
