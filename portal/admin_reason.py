@@ -29,6 +29,19 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A model staff read, filter and export, but never add, change or delete here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 def event_inline(event_model):
     """The trail of a row (``ProjectEvent``, ``ApplicationEvent``...) as a read-only inline."""
 

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.utils import timezone
 
-from portal.admin_reason import ReadOnlyInline
+from portal.admin_reason import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Completion, Feedback, FeedbackRating, Survey
 
@@ -25,17 +25,6 @@ def _csv(filename, header, rows):
     for row in rows:
         writer.writerow([_csv_cell(cell) for cell in row])
     return response
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _student(engagement):

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal.admin_history import HistoryWithoutRevertAdmin
-from portal.admin_reason import action_with_reason, apply_each, event_inline
+from portal.admin_reason import ReadOnlyAdmin, ReadOnlyInline, action_with_reason, apply_each, event_inline
 from portal.transitions import TransitionError
 
 from . import services
@@ -188,12 +188,10 @@ class PayoutAdmin(HistoryWithoutRevertAdmin):
         )
 
 
-class RunPayoutInline(admin.TabularInline):
+class RunPayoutInline(ReadOnlyInline):
     model = Payout
     fields = ["description", "payee", "amount", "method", "status", "paid_on", "failure_reason"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
 
     def get_queryset(self, request):
@@ -203,29 +201,15 @@ class RunPayoutInline(admin.TabularInline):
     def payee(self, obj):
         return obj.contractor.legal_name if obj.contractor_id else ""
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ExportInline(admin.TabularInline):
+class ExportInline(ReadOnlyInline):
     model = PayrollExport
     fields = ["at", "kind", "by", "file_name", "rows", "sha256"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = "exports (the files themselves are never kept)"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PayrollRun)
@@ -378,18 +362,9 @@ class PayrollRunAdmin(HistoryWithoutRevertAdmin):
 
 
 @admin.register(PayrollExport)
-class PayrollExportAdmin(admin.ModelAdmin):
+class PayrollExportAdmin(ReadOnlyAdmin):
     list_display = ["at", "kind", "run", "tax_year", "by", "file_name", "rows", "sha256"]
     list_select_related = ["run", "by"]
     list_filter = ["kind"]
     readonly_fields = ["kind", "run", "tax_year", "by", "at", "file_name", "rows", "sha256"]
     fields = readonly_fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
