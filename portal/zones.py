@@ -22,13 +22,17 @@ def default_zone_name():
     return settings.TIME_ZONE
 
 
-def zone_for(user):
-    """The zone to show ``user`` times in (``None``: the portal's)."""
-    name = getattr(user, "time_zone", "") if user is not None else ""
+def zone_named(name):
+    """The zone called ``name``; the portal's when the name is empty or unknown."""
     try:
         return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def zone_for(user):
+    """The zone to show ``user`` times in (``None``: the portal's)."""
+    return zone_named(getattr(user, "time_zone", "") if user is not None else "")
 
 
 class TimeZoneMiddleware:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from portal.models import Membership
 from portal.transitions import Event
+from portal.zones import zone_named
 
 
 class EngagementQuerySet(models.QuerySet):
@@ -116,14 +117,6 @@ class Engagement(models.Model):
         return reverse("engagements:detail", args=[self.pk])
 
     @property
-    def student(self):
-        return self.application.student
-
-    @property
-    def supervisor(self):
-        return self.project.contact
-
-    @property
     def is_finished(self):
         return self.status in self.FINISHED
 
@@ -166,7 +159,7 @@ class Engagement(models.Model):
     @property
     def project_zone(self):
         """Kick-off dates and due dates are days in the organization's zone."""
-        return _zone(self.project.organization)
+        return zone_named(self.project.organization.time_zone)
 
     def due_date_limits(self):
         """The due date may be 7 to 31 days after the kick-off date."""
@@ -204,15 +197,6 @@ class Engagement(models.Model):
             self.Status.PAID: ("Nothing: you have been paid.", "Nothing: the student has been paid."),
             self.Status.CANCELLED: ("Nothing: this engagement was cancelled.", "Nothing: it was cancelled."),
         }[self.status]
-
-
-def _zone(organization):
-    import zoneinfo
-
-    try:
-        return zoneinfo.ZoneInfo(organization.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 class EngagementEvent(Event):

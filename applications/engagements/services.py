@@ -5,7 +5,7 @@ and the state it starts from, leaves an event and writes its emails to the outbo
 change leaves nothing behind and a retried job mails nobody twice.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.db import transaction
@@ -507,12 +507,3 @@ def verification_remind_due(*, now=None):
             emails.verification_late(engagement, submission=submission, days=days, staff=staff)
             sent += 1
     return sent
-
-
-def kickoff_bounds(engagement, today=None):
-    """The first and last moment a kick-off time may be offered for, in the organization's zone."""
-    zone = engagement.project_zone
-    today = today or timezone.localdate(timezone=zone)
-    first = datetime.combine(today + timedelta(days=1), time.min, tzinfo=zone)
-    last = datetime.combine(today + timedelta(days=Engagement.SLOT_DAYS_AHEAD), time.max, tzinfo=zone)
-    return first, last
