@@ -43,7 +43,7 @@ def competencies():
 
 
 def _require_completed(engagement):
-    if engagement.status != Status.COMPLETED or engagement.completed_at is None:
+    if not engagement.is_verified:
         raise TransitionError("This is possible once the work is verified.")
 
 
@@ -104,7 +104,7 @@ def feedback_remind_due(*, now=None):
         kind = f"feedback-{days}"
         due = (
             Engagement.objects.filter(
-                status=Status.COMPLETED,
+                status__in=Engagement.VERIFIED,
                 completed_at__lte=now - timedelta(days=days),
                 completed_at__gt=now - timedelta(days=Feedback.WINDOW_DAYS),
                 feedback__isnull=True,
@@ -278,7 +278,7 @@ def checklist_remind_due(*, now=None):
     reminders are on."""
     now = now or timezone.now()
     # A completion the student never opened has no row yet: make it, so its reminders go too.
-    for engagement in Engagement.objects.filter(status=Status.COMPLETED, completion__isnull=True).exclude(
+    for engagement in Engagement.objects.filter(status__in=Engagement.VERIFIED, completion__isnull=True).exclude(
         completed_at=None
     ):
         completion_for(engagement)
@@ -288,7 +288,7 @@ def checklist_remind_due(*, now=None):
         due = (
             Completion.objects.filter(
                 reminders_off=False,
-                engagement__status=Status.COMPLETED,
+                engagement__status__in=Engagement.VERIFIED,
                 engagement__completed_at__lte=now - timedelta(days=days),
             )
             .exclude(engagement__reminders__kind=kind)

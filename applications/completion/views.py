@@ -32,18 +32,13 @@ def _feedback_of(engagement):
 
 
 def _may_give_feedback(engagement, feedback):
-    return (
-        engagement.status == Engagement.Status.COMPLETED
-        and engagement.completed_at is not None
-        and feedback is None
-        and timezone.now() <= services.feedback_deadline(engagement)
-    )
+    return engagement.is_verified and feedback is None and timezone.now() <= services.feedback_deadline(engagement)
 
 
 def forms_for(engagement, side):
     """The unbound forms of the panel, by action name (the engagement page adds them)."""
     found = {}
-    if engagement.status != Engagement.Status.COMPLETED or engagement.completed_at is None:
+    if not engagement.is_verified:
         return found
     if side == "org":
         if _may_give_feedback(engagement, _feedback_of(engagement)):
@@ -62,7 +57,7 @@ def forms_for(engagement, side):
 def panel(engagement, side):
     """What the engagement page shows after completion. The private note is the career
     center's: the student's panel never holds it."""
-    if engagement.status != Engagement.Status.COMPLETED or engagement.completed_at is None:
+    if not engagement.is_verified:
         return None
     feedback = _feedback_of(engagement)
     context = {
@@ -91,7 +86,7 @@ def panel(engagement, side):
 
 def on_open(request, engagement):
     """The student opened the engagement page: reading the feedback ticks itself."""
-    if engagement.status == Engagement.Status.COMPLETED:
+    if engagement.is_verified:
         services.feedback_mark_read(engagement=engagement, by=request.user)
 
 
@@ -146,7 +141,7 @@ ACTIONS = {
 @require_http_methods(["GET", "POST"])
 def survey(request, pk):
     engagement = get_object_or_404(
-        Engagement.objects.filter(application__student=request.user, status=Engagement.Status.COMPLETED)
+        Engagement.objects.filter(application__student=request.user, status__in=Engagement.VERIFIED)
         .exclude(completed_at=None)
         .select_related("project__organization"),
         pk=pk,
@@ -196,7 +191,7 @@ def record(request, token):
         ).prefetch_related("engagement__project__skills"),
         record_token=token,
         record_public=True,
-        engagement__status=Engagement.Status.COMPLETED,
+        engagement__status__in=Engagement.VERIFIED,
     )
     if completion.engagement.completed_at is None:
         raise Http404

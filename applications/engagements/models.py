@@ -64,6 +64,9 @@ class Engagement(models.Model):
     CANCELLABLE_BY_PARTIES = [Status.AWAITING_KICKOFF, Status.KICKOFF_BOOKED, Status.IN_PROGRESS]
     CANCELLABLE_BY_STAFF = [*CANCELLABLE_BY_PARTIES, Status.WORK_SUBMITTED, Status.CHANGES_REQUESTED]
     FINISHED = [Status.COMPLETED, Status.PAID, Status.CANCELLED]
+    # The supervisor verified the work (paid or not yet): feedback, the survey, the checklist
+    # and the completion record follow it.
+    VERIFIED = [Status.COMPLETED, Status.PAID]
     # Its payout was paid (payroll says so through ``payroll.events.payout_paid``).
     PAYABLE = [Status.COMPLETED]
     STUDENT_CANCEL_REASONS = [CancelReason.STUDENT_CANNOT, CancelReason.OTHER]
@@ -119,6 +122,10 @@ class Engagement(models.Model):
     @property
     def is_finished(self):
         return self.status in self.FINISHED
+
+    @property
+    def is_verified(self):
+        return self.status in self.VERIFIED and self.completed_at is not None
 
     @property
     def is_cancelled(self):

@@ -5,6 +5,7 @@ from django import template
 
 from ..completion import services
 from ..completion.models import Completion, Survey
+from ..models import Engagement
 
 register = template.Library()
 
@@ -13,7 +14,7 @@ register = template.Library()
 def student_checklists(user):
     """The student's completed engagements whose checklist still has open items."""
     completions = Completion.objects.filter(
-        engagement__application__student=user, engagement__status="completed"
+        engagement__application__student=user, engagement__status__in=Engagement.VERIFIED
     ).select_related("engagement__project", "engagement__application__student__student_profile")
     open_lists = []
     for completion in completions:

@@ -456,3 +456,20 @@ def test_the_reminder_job_is_scheduled_and_sends_each_reminder_once(completed, d
         second = completion_reminders_task()
     assert first == {"feedback": 1, "checklist": 1} and second == {"feedback": 0, "checklist": 0}
     assert len(mail.outbox) == 2
+
+
+def test_once_paid_the_work_keeps_its_survey_checklist_record_and_reminders(completed, core, alice, carol, client):
+    """Payment moves the engagement to "paid"; what follows verified work stays open."""
+    Engagement.objects.filter(pk=completed.pk).update(status=Status.PAID)
+    completed.refresh_from_db()
+    client.force_login(alice)
+    assert client.get(f"/engagements/{completed.pk}/survey/").status_code == 200
+    survey(completed, alice)
+    page = client.get(f"/engagements/{completed.pk}/").content.decode()
+    assert f'action="/engagements/{completed.pk}/checklist/"' in page
+    services.record_update(engagement=completed, by=alice, public=True, shows_work_again=False)
+    assert client.get(f"/records/{services.completion_for(completed).record_token}/").status_code == 200
+    give(completed, carol, core)
+    Completion.objects.filter(engagement=completed).update(survey_done_at=None)
+    later = timezone.now() + timedelta(days=4)
+    assert services.checklist_remind_due(now=later) == 1
