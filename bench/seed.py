@@ -549,6 +549,7 @@ def seed_outcomes(*, applications=200_000, payroll=20_000, out=print):
                 ) x
                 CROSS JOIN (SELECT %(user_ids)s::bigint[] AS ids) s
                 CROSS JOIN (SELECT %(project_ids)s::bigint[] AS ids) p
+                ON CONFLICT DO NOTHING
                 """,
                 {
                     "students": len(user_ids),
@@ -580,16 +581,18 @@ def seed_outcomes(*, applications=200_000, payroll=20_000, out=print):
                      cancel_message)
                 SELECT a.id, a.project_id, 'completed', a.decided_at, a.decided_at, gen_random_uuid(), 1,
                        a.decided_at + interval '4 days', (a.decided_at + interval '18 days')::date
-                           + (a.id % 4), a.decided_at + interval '20 days', a.decided_at + interval '21 days',
+                           + (a.id %% 4)::int, a.decided_at + interval '20 days', a.decided_at + interval '21 days',
                        '', '', ''
                 FROM applications_application a
                 WHERE a.student_id = ANY(%s::bigint[]) AND a.status = 'accepted'
+                  AND NOT EXISTS (SELECT 1 FROM applications_engagement x WHERE x.application_id = a.id)
                 ORDER BY a.id LIMIT %s
                 """,
                 [user_ids, payroll],
             )
         accepted = list(
             Application.objects.filter(status=Application.Status.ACCEPTED, student_id__in=user_ids)
+            .exclude(student_id__in=ContractorRecord.objects.values("student_id"))
             .order_by("student_id")
             .values_list("student_id", flat=True)
             .distinct()[:payroll]
@@ -627,6 +630,7 @@ def seed_outcomes(*, applications=200_000, payroll=20_000, out=print):
                 JOIN opportunities_project p ON p.id = e.project_id
                 JOIN payroll_contractorrecord c ON c.student_id = a.student_id
                 WHERE e.completed_at IS NOT NULL AND a.student_id = ANY(%s::bigint[])
+                  AND NOT EXISTS (SELECT 1 FROM payroll_payout x WHERE x.engagement_id = e.id)
                 """,
                 [user_ids],
             )
