@@ -65,6 +65,17 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(organization__memberships__user=user)
 
 
+def hourly_rate(fee, hours):
+    return (fee / hours).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def location(remote, city, state):
+    """Where the work happens, as listings and pages show it."""
+    if remote:
+        return "Remote"
+    return ", ".join(part for part in (city, state) if part)
+
+
 class Project(models.Model):
     """A micro-internship listing."""
 
@@ -163,13 +174,11 @@ class Project(models.Model):
 
     @property
     def hourly_rate(self):
-        return (self.fee / self.estimated_hours).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return hourly_rate(self.fee, self.estimated_hours)
 
     @property
     def location(self):
-        if self.remote:
-            return "Remote"
-        return ", ".join(part for part in (self.city, self.state) if part)
+        return location(self.remote, self.city, self.state)
 
     @property
     def is_open(self):

@@ -20,7 +20,7 @@ from portal.transitions import TransitionError
 
 from .forms import ProjectForm, question_formset
 from .listing_cache import cached
-from .models import Project, SavedSearch
+from .models import CareerPath, Project, SavedSearch, hourly_rate, location
 from .search import PAGE_SIZE, BrowseForm, encode_filters, parse_params, search_projects
 from .services import (
     project_cancel,
@@ -68,8 +68,10 @@ def _controls(form):
     return controls, skills
 
 
-# The columns a result card shows: the description and the search vector are the widest.
+# The columns a result card shows, read as plain rows: building twenty models with their
+# organizations and skills cost more than the query on a cold search.
 CARD_FIELDS = [
+    "pk",
     "title",
     "slug",
     "summary",
@@ -80,31 +82,33 @@ CARD_FIELDS = [
     "city",
     "state",
     "apply_by",
-    "published_at",
     "organization__name",
 ]
+CAREER_PATHS = dict(CareerPath.choices)
 
 
-def _card(project, url_prefix):
+def _card(row, skills, url_prefix):
     """A result card's text, worked out in Python: the template only prints it (template
     filters per row were most of a cold search's rendering)."""
-    apply_by = project.apply_by
+    apply_by, fee, hours = row["apply_by"], row["fee"], row["estimated_hours"]
+    where = location(row["remote"], row["city"], row["state"])
     return {
-        "url": f"{url_prefix}{project.slug}/",
-        "title": project.title,
-        "meta": f"{project.organization.name} · {project.get_career_path_display()} · {project.location}",
-        "summary": project.summary,
-        "hours": project.estimated_hours,
-        "fee": f"{project.fee.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}",
-        "rate": f"{project.hourly_rate:.2f}",
+        "url": f"{url_prefix}{row['slug']}/",
+        "title": row["title"],
+        "meta": f"{row['organization__name']} · {CAREER_PATHS.get(row['career_path'], '')} · {where}",
+        "summary": row["summary"],
+        "hours": hours,
+        "fee": f"{fee.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}",
+        "rate": f"{hourly_rate(fee, hours):.2f}",
         "apply_by_iso": apply_by.isoformat(),
         "apply_by": f"{apply_by:%b} {apply_by.day}, {apply_by.year}",
-        "skills": [skill.name for skill in project.skills.all()],
+        "skills": skills.get(row["pk"], []),
     }
 
 
 def _page_of(projects, number, *, ranked):
-    """One page of ``projects`` and their count, or None for the count when the page is empty.
+    """One page of ``projects`` (as rows of CARD_FIELDS) and their count, or None for the count
+    when the page is empty.
 
     Ranked by relevance, every match is ranked anyway: the count comes in the same query (a
     window count beside the rows). Sorted by a column, the page stops early along an index,
@@ -112,20 +116,28 @@ def _page_of(projects, number, *, ranked):
     match."""
     offset = (number - 1) * PAGE_SIZE
     if ranked:
-        rows = list(projects.annotate(total=Window(Count("pk")))[offset : offset + PAGE_SIZE])
-        return rows, rows[0].total if rows else None
-    rows = list(projects[offset : offset + PAGE_SIZE])
+        rows = list(projects.values(*CARD_FIELDS, total=Window(Count("pk")))[offset : offset + PAGE_SIZE])
+        return rows, rows[0]["total"] if rows else None
+    rows = list(projects.values(*CARD_FIELDS)[offset : offset + PAGE_SIZE])
     return rows, projects.count() if rows else None
+
+
+def _skill_names(project_ids):
+    """The skill names of these projects, alphabetical: {project id: [names]}, in one query."""
+    names = {}
+    rows = (
+        Project.skills.through.objects.filter(project_id__in=project_ids)
+        .order_by("skill__name")
+        .values_list("project_id", "skill__name")
+    )
+    for project_id, name in rows:
+        names.setdefault(project_id, []).append(name)
+    return names
 
 
 def _results(filters, page_param, query, widen):
     """The count, the page of projects and the pager, rendered: the same for everyone."""
-    projects = (
-        search_projects(filters)
-        .select_related("organization")
-        .only(*CARD_FIELDS)
-        .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name").only("name")))
-    )
+    projects = search_projects(filters)
     notes = []
     try:
         number = int(page_param)
@@ -145,13 +157,14 @@ def _results(filters, page_param, query, widen):
     paginator.count = count  # known already: the paginator does not ask again
     page = Page(rows, number, paginator)
     url_prefix = reverse("opportunities:project-list")
-    cards = [_card(project, url_prefix) for project in rows]
+    skills = _skill_names([row["pk"] for row in rows]) if rows else {}
+    cards = [_card(row, skills, url_prefix) for row in rows]
     has_filters = any(k != "sort" for k in filters)
     html = render_to_string(
         "opportunities/_results.html",
         {"page": page, "cards": cards, "query": query, "widen": widen, "filters": filters, "has_filters": has_filters},
     )
-    return {"count": count, "notes": notes, "html": html, "titles": [p.title for p in rows]}
+    return {"count": count, "notes": notes, "html": html, "titles": [row["title"] for row in rows]}
 
 
 def _browse_page(params):
