@@ -332,3 +332,26 @@ def test_project_page_never_shows_the_contacts_email(client, carol):
     html = client.get(f"/projects/{project.slug}/").content.decode()
     assert contact.email not in html
     assert "A member of the organization" in html
+
+
+def test_result_cards_and_filters_escape_what_employers_and_staff_typed(client):
+    organization = OrganizationFactory(name='Acme "<b>" & Co')
+    skill = SkillFactory(name="<i>Excel</i>", slug="excel-x")
+    ProjectFactory(
+        title="<script>alert(1)</script>",
+        summary='Summary with "quotes" & <tags>',
+        organization=organization,
+        skills=[skill],
+        estimated_hours=10,
+        fee=Decimal("1234.50"),
+    )
+    html = client.get("/projects/?skill=excel-x").content.decode()
+    assert "<script>alert(1)" not in html and "<i>Excel" not in html and "<b>" not in html
+    assert "<h3><a href=" in html and "&lt;script&gt;alert(1)&lt;/script&gt;</a></h3>" in html
+    assert "Summary with &quot;quotes&quot; &amp; &lt;tags&gt;" in html
+    assert "Acme &quot;&lt;b&gt;&quot; &amp; Co · " in html
+    assert '<li class="badge">&lt;i&gt;Excel&lt;/i&gt;</li>' in html
+    # The fee rounds to whole dollars beside its hourly rate; the chosen skill stays ticked.
+    assert '<dd>$1,235 <span class="muted">($123.45/h)</span></dd>' in html
+    assert 'value="excel-x" id="id_skill_' in html and "checked> <label" in html
+    assert '<label for="id_skill_0">&lt;i&gt;Excel&lt;/i&gt;</label>' in html
