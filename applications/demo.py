@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from opportunities.models import Project
+from opportunities.services import listing_refresh
 from portal.demo import demo_user, seed_profile
 from portal.models import User, WorkEligibility
 from portal.services import eligibility_declare
@@ -113,6 +114,7 @@ def _application(student, project, state, *, rating=None):
         Project.objects.filter(pk=project.pk, status=Project.Status.PUBLISHED).update(
             status=Project.Status.CLOSED, closed_at=now
         )
+        listing_refresh(projects=Project.objects.filter(pk=project.pk))  # update() sends no signal
     return application
 
 

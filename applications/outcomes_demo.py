@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from applications.outcomes import academic_year
 from opportunities.models import CareerPath, Project, Question
+from opportunities.services import listing_refresh
 from payroll.models import CERTIFICATION_VERSION, ContractorRecord
 from payroll.payouts.models import Payout
 from portal.models import Membership, Organization, Program, StudentProfile, User, WorkEligibility
@@ -104,6 +105,7 @@ def seed(out):
     projects = _organizations()
     start = timezone.make_aware(datetime.combine(academic_year()[0], time.min))
     Project.objects.filter(pk__in=[p.pk for p in projects]).update(published_at=start)
+    listing_refresh(projects=Project.objects.filter(pk__in=[p.pk for p in projects]))  # no signal from update()
     now = timezone.now()
     for i in range(COHORT):
         email = f"cohort{i:02d}@demo.test"

@@ -16,6 +16,7 @@ from portal.actions import post_action
 from portal.forms import EligibilityForm
 from portal.models import Skill, WorkEligibility
 from portal.services import eligibility_declare
+from portal.templatetags.portal_tags import hidden_inputs
 from portal.transitions import TransitionError
 
 from . import services
@@ -243,6 +244,26 @@ def _eligibility_summary(records, *, blind=False):
     return "Confirmed"
 
 
+# What an applicant's card shows, from the four tables it reads (building every column of
+# each, twenty times, was a good part of the page's time).
+APPLICANT_FIELDS = [
+    "project_id",
+    "status",
+    "submitted_at",
+    "student__email",
+    "student__first_name",
+    "student__last_name",
+    "student__student_profile__program",
+    "student__student_profile__graduation_season",
+    "student__student_profile__graduation_year",
+    "student__student_profile__status",
+    "student__student_profile__resume",
+    "student__student_profile__linkedin_url",
+    "assessment__rating",
+    "assessment__notes",
+]
+
+
 def _applicants_page(request, project, *, failed=None, status=200):
     """The applicants page. ``failed`` = (application id, bound form) re-shows one applicant's
     form with its errors and what was typed."""
@@ -268,6 +289,7 @@ def _applicants_page(request, project, *, failed=None, status=200):
     shown = (
         Application.objects.filter(pk__in=ids)
         .select_related("student__student_profile", "assessment")
+        .only(*APPLICANT_FIELDS)
         .prefetch_related(
             Prefetch("answers", queryset=Answer.objects.order_by("question__position", "question__pk")),
             Prefetch("student__student_profile__skills", queryset=Skill.objects.order_by("name")),
@@ -325,6 +347,8 @@ def _applicants_page(request, project, *, failed=None, status=200):
             "project": project,
             "rows": rows,
             "params": params,
+            # The page's view (blind mode, state, sort, page), kept by each of its forms.
+            "hidden_params": hidden_inputs(params),
             "view_form": _view_form({"state": params.get("state", ""), "sort": sort}, counts),
             "blind": blind,
             "state": params.get("state", ""),

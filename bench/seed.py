@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from applications.models import Answer, Application, Assessment
 from opportunities.models import CareerPath, Project, Question
-from opportunities.services import project_refresh_search
+from opportunities.services import listing_refresh
 from portal.models import Membership, Organization, Skill, StudentProfile, User, WorkEligibility
 
 SKILLS = [
@@ -144,7 +144,7 @@ def _projects(numbers, orgs, employers, skills, rng):
         ],
         batch_size=BATCH,
     )
-    project_refresh_search(projects=Project.objects.filter(pk__in=[p.pk for p in created]))
+    listing_refresh(projects=Project.objects.filter(pk__in=[p.pk for p in created]))
     return created
 
 

@@ -11,7 +11,7 @@ from portal.demo import demo_user
 from portal.models import Invitation, Membership, Organization, Skill, User
 
 from .models import CareerPath, Project, Question
-from .services import saved_search_create
+from .services import listing_refresh, saved_search_create
 
 ORGANIZATIONS = [
     # (name, size, industry, state)
@@ -146,6 +146,7 @@ def _project(*, organization, contact, title, path, skills, hours, fee, remote, 
     elif project.status == Project.Status.PUBLISHED and project.apply_by < today:
         # Keep the demo browsable on a laptop that reseeds weeks later.
         Project.objects.filter(pk=project.pk).update(apply_by=today + timedelta(days=14))
+        listing_refresh(projects=Project.objects.filter(pk=project.pk))  # update() sends no signal
     return project
 
 

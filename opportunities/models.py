@@ -141,11 +141,8 @@ class Project(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # Kept current by services.project_refresh_search (on save and when skills change);
-    # only PostgreSQL fills it, SQLite searches with icontains.
-    search_vector = SearchVectorField(null=True, editable=False)
     # Staff and services change listings that students rely on; every version is kept.
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = HistoricalRecords()
 
     objects = ProjectQuerySet.as_manager()
 
@@ -220,6 +217,32 @@ class Project(models.Model):
     @property
     def is_amendable(self):
         return self.status in self.AMENDABLE
+
+
+class Listing(models.Model):
+    """A published project of a verified organization, as search reads it: the columns that
+    filter and sort, and the search vector (title A, skills and summary B, description and
+    deliverables C). Kept by ``services.listing_refresh`` whenever a project, its skills or its
+    organization change (``signals``), so it never needs rebuilding.
+
+    Its own narrow table, because a search ranks and counts every match: reading that from the
+    projects' wide rows (descriptions and all) was most of a search's time, and grew with them."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, primary_key=True, related_name="listing")
+    # PostgreSQL only: SQLite matches the project's text with icontains and leaves this empty.
+    search_vector = SearchVectorField(null=True)
+    published_at = models.DateTimeField()
+    apply_by = models.DateField()
+    career_path = models.CharField(max_length=20, choices=CareerPath.choices)
+    estimated_hours = models.PositiveSmallIntegerField()
+    fee = models.DecimalField(max_digits=8, decimal_places=2)
+    remote = models.BooleanField()
+
+    class Meta:
+        indexes = [models.Index(fields=["-published_at", "-project"], name="listing_published_idx")]
+
+    def __str__(self):
+        return f"Listing of project {self.project_id}"
 
 
 class Question(models.Model):

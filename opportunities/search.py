@@ -1,7 +1,7 @@
 """Browse and search: the query parameters, and the one queryset every listing shares.
 
 The browse page, saved searches and their digests all read parameters through ``BrowseForm``
-and get projects from ``search_projects``, so a saved search finds what the page showed.
+and get projects from ``search_listings``, so a saved search finds what the page showed.
 """
 
 from datetime import timedelta
@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from portal.models import Skill
 
-from .models import SEARCH_CONFIG, CareerPath, Project
+from .models import SEARCH_CONFIG, CareerPath, Listing, Project
 
 PAGE_SIZE = 20
 
@@ -107,9 +107,11 @@ def encode_filters(filters):
     return qd.urlencode()
 
 
-def search_projects(filters, *, now=None):
-    """Listed projects matching the filters, in the order the page shows them."""
-    qs = Project.objects.browsable()
+def search_listings(filters, *, now=None):
+    """The listings matching the filters, in the order the page shows them (open projects of
+    verified organizations only: the listings hold nothing else). Ranked by relevance on
+    PostgreSQL when words were asked for."""
+    qs = Listing.objects.filter(apply_by__gte=timezone.localdate())
     q = filters.get("q")
     ranked = False
     if q:
@@ -117,14 +119,17 @@ def search_projects(filters, *, now=None):
             query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
             qs = qs.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
         else:
-            # SQLite has no full-text search: a plain match, title first.
-            has_skill = Exists(Skill.objects.filter(projects=OuterRef("pk"), name__icontains=q))
+            # SQLite has no full-text search: a plain match on the project, title first.
+            has_skill = Exists(Skill.objects.filter(projects=OuterRef("project"), name__icontains=q))
             qs = qs.filter(
-                Q(title__icontains=q) | Q(summary__icontains=q) | Q(description__icontains=q) | Q(has_skill)
+                Q(project__title__icontains=q)
+                | Q(project__summary__icontains=q)
+                | Q(project__description__icontains=q)
+                | Q(has_skill)
             ).annotate(
                 rank=Case(
-                    When(title__icontains=q, then=Value(3)),
-                    When(summary__icontains=q, then=Value(2)),
+                    When(project__title__icontains=q, then=Value(3)),
+                    When(project__summary__icontains=q, then=Value(2)),
                     default=Value(1),
                     output_field=IntegerField(),
                 )
@@ -133,7 +138,7 @@ def search_projects(filters, *, now=None):
     if filters.get("path"):
         qs = qs.filter(career_path=filters["path"])
     if filters.get("skill"):
-        qs = qs.filter(Exists(Skill.objects.filter(projects=OuterRef("pk"), slug__in=filters["skill"])))
+        qs = qs.filter(Exists(Skill.objects.filter(projects=OuterRef("project"), slug__in=filters["skill"])))
     if filters.get("hours_min") is not None:
         qs = qs.filter(estimated_hours__gte=filters["hours_min"])
     if filters.get("hours_max") is not None:
@@ -148,11 +153,16 @@ def search_projects(filters, *, now=None):
         qs = qs.filter(published_at__gte=(now or timezone.now()) - timedelta(days=int(filters["posted"])))
     sort = filters.get("sort")
     if sort == "newest" or (not sort and not ranked):
-        order = ["-published_at", "-pk"]
+        order = ["-published_at", "-project"]
     elif sort == "apply_by":
-        order = ["apply_by", "-published_at", "-pk"]
+        order = ["apply_by", "-published_at", "-project"]
     elif sort == "pay":
-        order = ["-fee", "-published_at", "-pk"]
+        order = ["-fee", "-published_at", "-project"]
     else:
-        order = ["-rank", "-published_at", "-pk"]
+        order = ["-rank", "-published_at", "-project"]
     return qs.order_by(*order)
+
+
+def search_projects(filters, *, now=None):
+    """The projects matching the filters (for saved searches' digests; unordered)."""
+    return Project.objects.filter(pk__in=search_listings(filters, now=now).order_by().values("project"))

@@ -18,7 +18,7 @@ from portal.organizations.services import unique_slug
 from portal.transitions import TransitionError, lock, transition
 
 from .events import project_cancelled
-from .models import SEARCH_CONFIG, Project, Question, SavedSearch, SavedSearchHit
+from .models import SEARCH_CONFIG, Listing, Project, Question, SavedSearch, SavedSearchHit
 from .search import encode_filters, parse_params, search_projects
 
 Status = Project.Status
@@ -26,24 +26,46 @@ UNSUBSCRIBE_SALT = "opportunities.saved-search.unsubscribe"
 DIGEST_MAX_PROJECTS = 20
 
 
-def project_refresh_search(*, projects):
-    """Recompute the stored search vector: title (A), skills and summary (B), description and
-    deliverables (C). One UPDATE for any number of projects; nothing to do off PostgreSQL."""
-    if connection.vendor != "postgresql":
-        return 0
-    skill_names = (
-        Skill.objects.filter(projects=OuterRef("pk"))
-        .order_by()
-        .values("projects")
-        .annotate(names=StringAgg("name", delimiter=" "))
-        .values("names")
-    )
-    vector = (
-        SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector(Subquery(skill_names), "summary", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("description", "deliverables", weight="C", config=SEARCH_CONFIG)
-    )
-    return projects.update(search_vector=vector)
+LISTING_FIELDS = ["published_at", "apply_by", "career_path", "estimated_hours", "fee", "remote"]
+
+
+def listing_refresh(*, projects):
+    """Bring the search listings of ``projects`` (a queryset) up to date: one row for each
+    published project of a verified organization, with its search vector (PostgreSQL only);
+    none for the others. An upsert and a delete, for any number of projects, safe when two run
+    at once. Returns how many projects are listed."""
+    listed = projects.filter(status=Project.Status.PUBLISHED, organization__status=Organization.Status.VERIFIED)
+    rows = listed.values("pk", *LISTING_FIELDS)
+    if connection.vendor == "postgresql":
+        skill_names = (
+            Skill.objects.filter(projects=OuterRef("pk"))
+            .order_by()
+            .values("projects")
+            .annotate(names=StringAgg("name", delimiter=" "))
+            .values("names")
+        )
+        vector = (
+            SearchVector("title", weight="A", config=SEARCH_CONFIG)
+            + SearchVector(Subquery(skill_names), "summary", weight="B", config=SEARCH_CONFIG)
+            + SearchVector("description", "deliverables", weight="C", config=SEARCH_CONFIG)
+        )
+        rows = rows.annotate(vector=vector)
+    listings = [
+        Listing(project_id=row["pk"], search_vector=row.get("vector"), **{f: row[f] for f in LISTING_FIELDS})
+        for row in rows
+    ]
+    with transaction.atomic():
+        Listing.objects.filter(project__in=projects.values("pk")).exclude(
+            project__in=[listing.project_id for listing in listings]
+        ).delete()
+        Listing.objects.bulk_create(
+            listings,
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["project"],
+            update_fields=["search_vector", *LISTING_FIELDS],
+        )
+    return len(listings)
 
 
 def _save_questions(project, questions):

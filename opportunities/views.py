@@ -20,8 +20,8 @@ from portal.transitions import TransitionError
 
 from .forms import ProjectForm, question_formset
 from .listing_cache import cached
-from .models import CareerPath, Project, SavedSearch, hourly_rate, location
-from .search import PAGE_SIZE, BrowseForm, encode_filters, parse_params, search_projects
+from .models import CareerPath, Project, Question, SavedSearch, hourly_rate, location
+from .search import PAGE_SIZE, BrowseForm, encode_filters, parse_params, search_listings
 from .services import (
     project_cancel,
     project_close,
@@ -59,7 +59,7 @@ def _controls(form):
         value = "" if value is None else str(value)
         control = {"name": name, "label": field.label, "value": value, "errors": form.errors.get(name, [])}
         if hasattr(field, "choices"):
-            control["options"] = [(str(v), label, str(v) == value) for v, label in field.choices]
+            control["choices"] = field.choices
         else:
             control["min"], control["max"] = field.min_value, field.max_value
         controls.append(control)
@@ -106,20 +106,23 @@ def _card(row, skills, url_prefix):
     }
 
 
-def _page_of(projects, number, *, ranked):
-    """One page of ``projects`` (as rows of CARD_FIELDS) and their count, or None for the count
-    when the page is empty.
+def _page_of(listings, number, *, ranked):
+    """One page of ``listings`` (as rows of CARD_FIELDS, in order) and their count, or None for
+    the count when the page is empty.
 
-    Ranked by relevance, every match is ranked anyway: the count comes in the same query (a
-    window count beside the rows). Sorted by a column, the page stops early along an index,
-    and a count of its own (from the search index) is cheaper than making the page read every
-    match."""
+    The listings give the page's project ids: ranked by relevance, every match is ranked anyway,
+    so the count comes in the same query (a window count beside the ids); sorted by a column,
+    the page stops early along an index and a count of its own is cheaper than making the page
+    read every match. Then the twenty cards come from the projects by id."""
     offset = (number - 1) * PAGE_SIZE
     if ranked:
-        rows = list(projects.values(*CARD_FIELDS, total=Window(Count("pk")))[offset : offset + PAGE_SIZE])
-        return rows, rows[0]["total"] if rows else None
-    rows = list(projects.values(*CARD_FIELDS)[offset : offset + PAGE_SIZE])
-    return rows, projects.count() if rows else None
+        found = list(listings.values_list("project", Window(Count("pk")))[offset : offset + PAGE_SIZE])
+        ids, count = [pk for pk, _ in found], found[0][1] if found else None
+    else:
+        ids = list(listings.values_list("project", flat=True)[offset : offset + PAGE_SIZE])
+        count = listings.count() if ids else None
+    cards = {row["pk"]: row for row in Project.objects.filter(pk__in=ids).values(*CARD_FIELDS)} if ids else {}
+    return [cards[pk] for pk in ids if pk in cards], count
 
 
 def _skill_names(project_ids):
@@ -137,23 +140,23 @@ def _skill_names(project_ids):
 
 def _results(filters, page_param, query, widen):
     """The count, the page of projects and the pager, rendered: the same for everyone."""
-    projects = search_projects(filters)
+    listings = search_listings(filters)
     notes = []
     try:
         number = int(page_param)
     except (TypeError, ValueError):
         notes.append("We ignored “page”: it must be a whole number; here is the first page.")
         number = 1
-    ranked = "rank" in projects.query.annotations and projects.query.order_by[0] == "-rank"
-    rows, count = _page_of(projects, number, ranked=ranked) if number >= 1 else ([], None)
+    ranked = listings.query.order_by[0] == "-rank"
+    rows, count = _page_of(listings, number, ranked=ranked) if number >= 1 else ([], None)
     if count is None:
-        count = projects.count() if number != 1 else 0
+        count = listings.count() if number != 1 else 0
         if number != 1:
             last = max(1, -(-count // PAGE_SIZE))
             notes.append(f"There is no page {page_param}; here is page {last}.")
             number = last
-            rows = _page_of(projects, last, ranked=ranked)[0] if count else []
-    paginator = Paginator(projects, PAGE_SIZE)
+            rows = _page_of(listings, last, ranked=ranked)[0] if count else []
+    paginator = Paginator(listings, PAGE_SIZE)
     paginator.count = count  # known already: the paginator does not ask again
     page = Page(rows, number, paginator)
     url_prefix = reverse("opportunities:project-list")
@@ -232,6 +235,32 @@ def _skills_with_resources():
     return Prefetch("skills", queryset=Skill.objects.order_by("name").prefetch_related("resources"))
 
 
+# What the project page shows: the columns of three tables it reads (the description and the
+# search vector are the widest; building every column of each was a third of the page's time).
+DETAIL_FIELDS = [
+    "title",
+    "slug",
+    "summary",
+    "description",
+    "deliverables",
+    "status",
+    "career_path",
+    "estimated_hours",
+    "fee",
+    "remote",
+    "city",
+    "state",
+    "openings",
+    "apply_by",
+    "duration_days",
+    "organization__name",
+    "organization__size",
+    "organization__industry",
+    "contact__first_name",
+    "contact__last_name",
+]
+
+
 @require_GET
 def project_detail(request, slug):
     student = request.user.is_authenticated and request.user.is_student
@@ -245,9 +274,12 @@ def project_detail(request, slug):
         )
     project = get_object_or_404(
         Project.objects.visible_to(request.user)
-        .defer("search_vector")
         .select_related("organization", "contact")
-        .prefetch_related(Prefetch("skills", queryset=skills), "questions"),
+        .only(*DETAIL_FIELDS)
+        .prefetch_related(
+            Prefetch("skills", queryset=skills),
+            Prefetch("questions", queryset=Question.objects.only("project_id", "text", "max_chars", "required")),
+        ),
         slug=slug,
     )
     missing = [skill for skill in project.skills.all() if not skill.listed] if student else []

@@ -41,19 +41,7 @@ def page_url(query, number):
     return f"?{query}&page={number}" if query else f"?page={number}"
 
 
-# The browse form's long lists (every choice of every filter, every skill) are joined here in
-# one call each: as template loops they were most of the time the busiest page took to render.
-
-
-@register.simple_tag
-def option_list(options):
-    """``<option>`` elements from (value, label, selected) triples."""
-    return mark_safe(  # noqa: S308 - every value and label is escaped here
-        "".join(
-            f'<option value="{_escape(value)}"{" selected" if selected else ""}>{_escape(label)}</option>'
-            for value, label, selected in options
-        )
-    )
+# The browse form's skill list is joined here in one call (see portal_tags.options).
 
 
 @register.simple_tag

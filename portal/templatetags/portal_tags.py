@@ -1,8 +1,10 @@
 import datetime
+from html import escape as _escape  # plain str, quotes too: Django's escape() wraps it in SafeString
 
 from django import template
 from django.forms import BaseForm, BaseFormSet
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -103,3 +105,33 @@ def allauth_title(context):
     if match.url_name == "account_reset_password_from_key" and context.get("token_fail"):
         return "Reset link no longer valid"
     return ALLAUTH_TITLES.get(match.url_name, "")
+
+
+# Long lists on busy pages (every choice of a select, the hidden inputs that keep a page's view
+# in each of its forms) are joined in one call each: as template loops, a node per value, they
+# were most of the time those pages took to render.
+
+
+@register.simple_tag
+def options(choices, selected):
+    """``<option>`` elements for (value, label) choices, the one equal to ``selected`` (compared
+    as text) marked selected."""
+    selected = "" if selected is None else str(selected)
+    return mark_safe(  # noqa: S308 - every value and label is escaped here
+        "".join(
+            f'<option value="{_escape(str(value))}"{" selected" if str(value) == selected else ""}>'
+            f"{_escape(str(label))}</option>"
+            for value, label in choices
+        )
+    )
+
+
+@register.simple_tag
+def hidden_inputs(params):
+    """A hidden input for each (name, value) of a dict, to post a page's view with a form."""
+    return mark_safe(  # noqa: S308 - every name and value is escaped here
+        "".join(
+            f'<input type="hidden" name="{_escape(str(name))}" value="{_escape(str(value))}">'
+            for name, value in params.items()
+        )
+    )

@@ -6,7 +6,7 @@ from django.db import connection
 from django.utils import timezone
 
 from opportunities.listing_cache import bump_listing_version
-from opportunities.models import CareerPath, Project
+from opportunities.models import CareerPath, Listing, Project
 from opportunities.templatetags.opportunities_tags import plaintext
 from portal.models import LearningResource, Organization, StudentProfile
 from tests.conftest import require
@@ -164,7 +164,7 @@ def test_search_ranks_a_title_match_above_a_description_match(client):
     assert titles(client.get("/projects/?q=budgets")) == ["Budget dashboard", "Onboarding", "Website refresh"]
 
 
-def test_search_vector_follows_edits_and_skill_changes(client):
+def test_the_listing_vector_follows_edits_and_skill_changes(client):
     require(connection.vendor == "postgresql", "the stored search vector exists on PostgreSQL")
     project = ProjectFactory(title="Plain title")
     assert titles(client.get("/projects/?q=tableau")) == []
@@ -178,9 +178,34 @@ def test_search_vector_follows_edits_and_skill_changes(client):
     project.title = "Warehouse robotics"
     project.save()
     assert titles(client.get("/projects/?q=robotics")) == ["Warehouse robotics"]
-    Project.objects.filter(pk=project.pk).update(search_vector=None)
+    Listing.objects.filter(project=project).update(search_vector=None)
     bump_listing_version()  # update() sends no signal; a fresh read, not the cached page
     assert titles(client.get("/projects/?q=robotics")) == []  # the page reads the stored vector
+
+
+def test_listings_follow_the_project_and_its_organization(client):
+    """Search reads its own table of listings: every change that decides what is listed, or
+    how a filter sees it, reaches it."""
+    project = ProjectFactory(title="Survey design", fee=Decimal("400.00"), estimated_hours=10)
+    organization = project.organization
+    assert titles(client.get("/projects/?pay_min=500")) == []
+    project.fee = Decimal("600.00")
+    project.save()
+    assert titles(client.get("/projects/?pay_min=500")) == ["Survey design"]
+    project.status = S.CLOSED
+    project.save(update_fields=["status"])
+    assert titles(client.get("/projects/")) == [] and not Listing.objects.exists()
+    project.status = S.PUBLISHED
+    project.save(update_fields=["status"])
+    assert titles(client.get("/projects/?hours_max=10")) == ["Survey design"]
+    organization.status = Organization.Status.SUSPENDED
+    organization.save()
+    assert titles(client.get("/projects/")) == []
+    organization.status = Organization.Status.VERIFIED
+    organization.save()
+    assert titles(client.get("/projects/")) == ["Survey design"]
+    project.delete()
+    assert titles(client.get("/projects/")) == [] and not Listing.objects.exists()
 
 
 def test_project_page_shows_what_an_applicant_needs(client, carol):
