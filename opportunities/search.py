@@ -18,6 +18,11 @@ from portal.models import Skill
 from .models import SEARCH_CONFIG, CareerPath, Listing, Project
 
 PAGE_SIZE = 20
+# A search ranks at most this many matches, the newest, and counts up to it: "more than 1,000
+# projects" says the search is too wide, and ranking every match of a common word would cost
+# a page ten times as much with ten times the projects. Sorted by a column, counts stop there
+# too. Fifty pages of twenty: the pager goes no further.
+MATCH_LIMIT = 1000
 
 
 class BrowseForm(forms.Form):

@@ -4,10 +4,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Window, prefetch_related_objects
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -21,7 +22,7 @@ from portal.transitions import TransitionError
 from .forms import ProjectForm, question_formset
 from .listing_cache import cached
 from .models import CareerPath, Project, Question, SavedSearch, hourly_rate, location
-from .search import PAGE_SIZE, BrowseForm, encode_filters, parse_params, search_listings
+from .search import MATCH_LIMIT, PAGE_SIZE, BrowseForm, encode_filters, parse_params, search_listings
 from .services import (
     project_cancel,
     project_close,
@@ -106,21 +107,47 @@ def _card(row, skills, url_prefix):
     }
 
 
-def _page_of(listings, number, *, ranked):
-    """One page of ``listings`` (as rows of CARD_FIELDS, in order) and their count, or None for
-    the count when the page is empty.
+def _ranked_page(listings, offset):
+    """(ids of one page, matches up to MATCH_LIMIT + 1) of ranked ``listings``: the newest
+    MATCH_LIMIT + 1 matches are found first, and only those are ranked (ranking reads each
+    match's whole vector: the costliest step) and counted, in one query with a window count."""
+    qn = connection.ops.quote_name
+    rank = listings.query.annotations["rank"]
+    candidates = listings.order_by("-published_at", "-project")
+    if connection.vendor == "postgresql":
+        # The rank is worked out over the candidates only: the same expression, on their column.
+        candidates = candidates.values("project", "published_at", "search_vector")
+        query = rank.source_expressions[1]  # SearchRank(the listing's vector, the query)
+        compiler = listings.query.get_compiler(connection=connection)
+        query_sql, query_params = compiler.compile(query)
+        rank_sql, rank_params = f"ts_rank(c.{qn('search_vector')}, {query_sql})", query_params
+    else:
+        candidates = candidates.values("project", "published_at", "rank")
+        rank_sql, rank_params = f"c.{qn('rank')}", ()
+    sql, params = candidates[: MATCH_LIMIT + 1].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.{qn('project')}, COUNT(*) OVER () FROM ({sql}) c "  # noqa: S608 - our own SQL and names
+            f"ORDER BY {rank_sql} DESC, c.{qn('published_at')} DESC, c.{qn('project')} DESC LIMIT %s OFFSET %s",
+            (*params, *rank_params, PAGE_SIZE, offset),
+        )
+        found = cursor.fetchall()
+    return [pk for pk, _ in found], found[0][1] if found else None
 
-    The listings give the page's project ids: ranked by relevance, every match is ranked anyway,
-    so the count comes in the same query (a window count beside the ids); sorted by a column,
-    the page stops early along an index and a count of its own is cheaper than making the page
-    read every match. Then the twenty cards come from the projects by id."""
+
+def _page_of(listings, number, *, ranked):
+    """One page of ``listings`` (as rows of CARD_FIELDS, in order) and how many match, counted up
+    to MATCH_LIMIT + 1; None for the count when the page is empty.
+
+    Ranked by relevance, the newest matches are ranked and counted in one query. Sorted by a
+    column, the page stops early along an index, and a count that stops at the limit is cheaper
+    than one that reads every match. Then the twenty cards come from the projects by id."""
     offset = (number - 1) * PAGE_SIZE
     if ranked:
-        found = list(listings.values_list("project", Window(Count("pk")))[offset : offset + PAGE_SIZE])
-        ids, count = [pk for pk, _ in found], found[0][1] if found else None
+        ids, count = _ranked_page(listings, offset)
     else:
         ids = list(listings.values_list("project", flat=True)[offset : offset + PAGE_SIZE])
-        count = listings.count() if ids else None
+        count = listings.order_by().values("pk")[: MATCH_LIMIT + 1].count() if ids else None
     cards = {row["pk"]: row for row in Project.objects.filter(pk__in=ids).values(*CARD_FIELDS)} if ids else {}
     return [cards[pk] for pk in ids if pk in cards], count
 
@@ -148,16 +175,24 @@ def _results(filters, page_param, query, widen):
         notes.append("We ignored “page”: it must be a whole number; here is the first page.")
         number = 1
     ranked = listings.query.order_by[0] == "-rank"
-    rows, count = _page_of(listings, number, ranked=ranked) if number >= 1 else ([], None)
+    too_far = number > MATCH_LIMIT // PAGE_SIZE
+    rows, count = _page_of(listings, number, ranked=ranked) if 1 <= number and not too_far else ([], None)
     if count is None:
-        count = listings.count() if number != 1 else 0
+        count = listings.order_by().values("pk")[: MATCH_LIMIT + 1].count() if number != 1 else 0
         if number != 1:
-            last = max(1, -(-count // PAGE_SIZE))
+            last = max(1, -(-min(count, MATCH_LIMIT) // PAGE_SIZE))
             notes.append(f"There is no page {page_param}; here is page {last}.")
             number = last
             rows = _page_of(listings, last, ranked=ranked)[0] if count else []
+    more = count > MATCH_LIMIT
+    if more:
+        notes.append(
+            f"More than {MATCH_LIMIT:,} projects match: "
+            + (f"the best matches among the newest {MATCH_LIMIT:,} come first. " if ranked else "")
+            + "Add words or filters to narrow the search."
+        )
     paginator = Paginator(listings, PAGE_SIZE)
-    paginator.count = count  # known already: the paginator does not ask again
+    paginator.count = min(count, MATCH_LIMIT)  # known already: the paginator does not ask again
     page = Page(rows, number, paginator)
     url_prefix = reverse("opportunities:project-list")
     skills = _skill_names([row["pk"] for row in rows]) if rows else {}
@@ -167,7 +202,14 @@ def _results(filters, page_param, query, widen):
         "opportunities/_results.html",
         {"page": page, "cards": cards, "query": query, "widen": widen, "filters": filters, "has_filters": has_filters},
     )
-    return {"count": count, "notes": notes, "html": html, "titles": [row["title"] for row in rows]}
+    count_label = f"More than {MATCH_LIMIT:,} projects" if more else f"{count:,} project{pluralize(count)}"
+    return {
+        "count": count,
+        "count_label": count_label,
+        "notes": notes,
+        "html": html,
+        "titles": [row["title"] for row in rows],
+    }
 
 
 def _browse_page(params):

@@ -380,3 +380,27 @@ def test_result_cards_and_filters_escape_what_employers_and_staff_typed(client):
     assert '<dd>$1,235 <span class="muted">($123.45/h)</span></dd>' in html
     assert 'value="excel-x" id="id_skill_' in html and "checked> <label" in html
     assert '<label for="id_skill_0">&lt;i&gt;Excel&lt;/i&gt;</label>' in html
+
+
+def test_a_search_that_matches_more_than_the_limit_ranks_the_newest_and_says_so(client, monkeypatch):
+    from opportunities import views
+
+    monkeypatch.setattr(views, "MATCH_LIMIT", 3)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    now = timezone.now()
+    for days in range(5):  # "survey" in the description, the newest first
+        ProjectFactory(title=f"Project {days}", description="A survey.", published_at=now - timedelta(days=days))
+    ProjectFactory(title="Survey design", published_at=now - timedelta(days=9))  # the best match, but the oldest
+    response = client.get("/projects/?q=survey")
+    html = response.content.decode()
+    assert "More than 3 projects" in html
+    assert "the best matches among the newest 3 come first" in html
+    assert "Survey design" not in titles(response) and len(titles(response)) == 2
+    # Sorted by date, every match can be reached page by page up to the limit, no further.
+    assert titles(client.get("/projects/?q=survey&sort=newest")) == ["Project 0", "Project 1"]
+    assert titles(client.get("/projects/?q=survey&sort=newest&page=2")) == ["Project 2", "Project 3"]
+    far = client.get("/projects/?q=survey&sort=newest&page=9")
+    assert "There is no page 9; here is page 2." in far.content.decode()
+    assert titles(far) == ["Project 2", "Project 3"]
+    # Under the limit, the count is exact and the best match comes first.
+    assert client.get("/projects/?q=design").content.decode().count("1 project") == 1
