@@ -337,6 +337,8 @@ def _applicants_page(request, project, *, failed=None, status=200):
                 "decline": decline,
                 "decline_open": decline.is_bound,
                 "assessment": assessment_form,
+                "assessment_open": assessment_form.is_bound,
+                "ids": {name: f"{name}-{application.pk}" for name in ("reason", "message", "rating", "notes")},
                 "values": values,
             }
         )

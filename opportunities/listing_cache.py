@@ -49,13 +49,16 @@ def bump_listing_version(**kwargs):
     transaction.on_commit(_bump)
 
 
-# The templates of the cached fragments: a deploy that changes them moves readers to new keys.
+# The templates of the cached fragments (and the card written in Python): a deploy that changes
+# them moves readers to new keys.
 CACHED_TEMPLATES = ["opportunities/_results.html", "opportunities/_browse_form.html"]
 
 
 @lru_cache(maxsize=1)
 def _templates_digest():
-    sources = "".join(get_template(name).template.source for name in CACHED_TEMPLATES)
+    from .templatetags.opportunities_tags import CARD
+
+    sources = "".join(get_template(name).template.source for name in CACHED_TEMPLATES) + CARD
     return hashlib.sha256(sources.encode()).hexdigest()[:12]
 
 

@@ -166,7 +166,8 @@ def _skill_names(project_ids):
 
 
 def _results(filters, page_param, query, widen):
-    """The count, the page of projects and the pager, rendered: the same for everyone."""
+    """The count, the page of projects and the pager, rendered: the same for everyone.
+    ``widen()`` gives the links that drop a filter, shown when nothing matches."""
     listings = search_listings(filters)
     notes = []
     try:
@@ -200,7 +201,14 @@ def _results(filters, page_param, query, widen):
     has_filters = any(k != "sort" for k in filters)
     html = render_to_string(
         "opportunities/_results.html",
-        {"page": page, "cards": cards, "query": query, "widen": widen, "filters": filters, "has_filters": has_filters},
+        {
+            "page": page,
+            "cards": cards,
+            "query": query,
+            "widen": [] if cards else widen(),
+            "filters": filters,
+            "has_filters": has_filters,
+        },
     )
     count_label = f"More than {MATCH_LIMIT:,} projects" if more else f"{count:,} project{pluralize(count)}"
     return {
@@ -221,16 +229,22 @@ def _browse_page(params):
     filters = form.filters()
     query = encode_filters(filters)
     skill_names = dict(skills)
-    widen = []
-    for name in filters:
-        if name == "sort":
-            continue
-        if name == "skill":
-            widen += [(f"skill {skill_names.get(s, s)}", _without(filters, "skill", s)) for s in filters["skill"]]
-        else:
-            widen.append((form.fields[name].label.lower(), _without(filters, name)))
-    page_param = params.get("page", "1")
-    results = cached("results", (query, page_param), lambda: _results(filters, page_param, query, widen))
+
+    def widen():
+        """Links that drop one filter each, for a search that found nothing."""
+        links = []
+        for name in filters:
+            if name == "sort":
+                continue
+            if name == "skill":
+                links += [(f"skill {skill_names.get(s, s)}", _without(filters, "skill", s)) for s in filters["skill"]]
+            else:
+                links.append((form.fields[name].label.lower(), _without(filters, name)))
+        return links
+
+    # Not cached on its own: the whole page is (project_list), and a second entry per search
+    # cost a cold search two more round trips to the cache.
+    results = _results(filters, params.get("page", "1"), query, widen)
     controls, skill_options = _controls(form)
     has_filters = any(k != "sort" for k in filters)
     form_html = render_to_string(
