@@ -14,7 +14,7 @@ from opportunities.models import Project, Question
 from portal.access import student_required
 from portal.actions import post_action
 from portal.forms import EligibilityForm
-from portal.models import Skill, WorkEligibility
+from portal.models import StudentProfile, WorkEligibility
 from portal.services import eligibility_declare
 from portal.templatetags.portal_tags import hidden_inputs
 from portal.transitions import TransitionError
@@ -291,23 +291,37 @@ def _applicants_page(request, project, *, failed=None, status=200):
         .select_related("student__student_profile", "assessment")
         .only(*APPLICANT_FIELDS)
         .prefetch_related(
-            Prefetch("answers", queryset=Answer.objects.order_by("question__position", "question__pk")),
-            Prefetch("student__student_profile__skills", queryset=Skill.objects.order_by("name")),
             Prefetch(
                 "student__eligibility_records",
-                queryset=WorkEligibility.objects.filter(is_current=True),
+                queryset=WorkEligibility.objects.filter(is_current=True).only(
+                    "student_id", "basis", "status", "ends_on"
+                ),
                 to_attr="current_eligibility",
             ),
         )
         .in_bulk()
     )
     page.object_list = [shown[pk] for pk in ids if pk in shown]
+    # Answers and skill names as plain rows: two light queries instead of a model per value.
+    answers = {}
+    for application_id, question_id, text in Answer.objects.filter(application_id__in=ids).values_list(
+        "application_id", "question_id", "text"
+    ):
+        answers.setdefault(application_id, {})[question_id] = text
+    profiles = [getattr(application.student, "student_profile", None) for application in page.object_list]
+    skills = {}
+    for profile_id, name in (
+        StudentProfile.skills.through.objects.filter(studentprofile__in=[p.pk for p in profiles if p])
+        .order_by("skill__name")
+        .values_list("studentprofile_id", "skill__name")
+    ):
+        skills.setdefault(profile_id, []).append(name)
     rows = []
     blank_decline, blank_assessment = DeclineForm(), AssessmentForm()
     for application in page.object_list:
         profile = getattr(application.student, "student_profile", None)
         assessment = getattr(application, "assessment", None)
-        by_question = {a.question_id: a.text for a in application.answers.all()}
+        by_question = answers.get(application.pk, {})
         # One blank form of each kind serves every card (its fields' ids get the applicant's
         # id in the template); the card whose post failed gets its bound form, with errors.
         decline, assessment_form = blank_decline, blank_assessment
@@ -330,7 +344,7 @@ def _applicants_page(request, project, *, failed=None, status=200):
                 "pk": str(application.pk),
                 "shown": shown,
                 "profile": profile,
-                "skills": list(profile.skills.all()) if profile else [],
+                "skills": skills.get(profile.pk, []) if profile else [],
                 "eligibility": _eligibility_summary(application.student.current_eligibility, blind=not shown),
                 "answers": [(q, by_question.get(q.pk, "")) for q in questions],
                 "undecided": application.is_undecided,
