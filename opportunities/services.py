@@ -55,9 +55,7 @@ def listing_refresh(*, projects):
         for row in rows
     ]
     with transaction.atomic():
-        Listing.objects.filter(project__in=projects.values("pk")).exclude(
-            project__in=[listing.project_id for listing in listings]
-        ).delete()
+        Listing.objects.filter(project__in=projects.values("pk")).exclude(project__in=listed.values("pk")).delete()
         Listing.objects.bulk_create(
             listings,
             batch_size=1000,
