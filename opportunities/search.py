@@ -171,3 +171,50 @@ def search_listings(filters, *, now=None):
 def search_projects(filters, *, now=None):
     """The projects matching the filters (for saved searches' digests; unordered)."""
     return Project.objects.filter(pk__in=search_listings(filters, now=now).order_by().values("project"))
+
+
+def count_up_to_limit(listings):
+    """How many listings match, counting no further than MATCH_LIMIT + 1."""
+    return listings.order_by().values("pk")[: MATCH_LIMIT + 1].count()
+
+
+def _ranked_page_ids(listings, offset):
+    """(ids of one page, matches up to MATCH_LIMIT + 1) of ranked ``listings``: the newest
+    MATCH_LIMIT + 1 matches are found first, and only those are ranked (ranking reads each
+    match's whole vector: the costliest step) and counted, in one query with a window count."""
+    qn = connection.ops.quote_name
+    rank = listings.query.annotations["rank"]
+    candidates = listings.order_by("-published_at", "-project")
+    if connection.vendor == "postgresql":
+        # The rank is worked out over the candidates only: the same expression, on their column.
+        candidates = candidates.values("project", "published_at", "search_vector")
+        query = rank.source_expressions[1]  # SearchRank(the listing's vector, the query)
+        compiler = listings.query.get_compiler(connection=connection)
+        query_sql, query_params = compiler.compile(query)
+        rank_sql, rank_params = f"ts_rank(c.{qn('search_vector')}, {query_sql})", query_params
+    else:
+        candidates = candidates.values("project", "published_at", "rank")
+        rank_sql, rank_params = f"c.{qn('rank')}", ()
+    sql, params = candidates[: MATCH_LIMIT + 1].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.{qn('project')}, COUNT(*) OVER () FROM ({sql}) c "  # noqa: S608 - our own SQL and names
+            f"ORDER BY {rank_sql} DESC, c.{qn('published_at')} DESC, c.{qn('project')} DESC LIMIT %s OFFSET %s",
+            (*params, *rank_params, PAGE_SIZE, offset),
+        )
+        found = cursor.fetchall()
+    return [pk for pk, _ in found], found[0][1] if found else None
+
+
+def page_ids(listings, number, *, ranked):
+    """The project ids of page ``number`` of ``listings`` and how many match, counted up to
+    MATCH_LIMIT + 1; None for the count when the page is empty.
+
+    Ranked by relevance, the newest matches are ranked and counted in one query. Sorted by a
+    column, the page stops early along an index, and a count that stops at the limit is cheaper
+    than one that reads every match."""
+    offset = (number - 1) * PAGE_SIZE
+    if ranked:
+        return _ranked_page_ids(listings, offset)
+    ids = list(listings.values_list("project", flat=True)[offset : offset + PAGE_SIZE])
+    return ids, count_up_to_limit(listings) if ids else None

@@ -4,7 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +22,16 @@ from portal.transitions import TransitionError
 from .forms import ProjectForm, question_formset
 from .listing_cache import cached
 from .models import CareerPath, Project, Question, SavedSearch, hourly_rate, location
-from .search import MATCH_LIMIT, PAGE_SIZE, BrowseForm, encode_filters, parse_params, search_listings
+from .search import (
+    MATCH_LIMIT,
+    PAGE_SIZE,
+    BrowseForm,
+    count_up_to_limit,
+    encode_filters,
+    page_ids,
+    parse_params,
+    search_listings,
+)
 from .services import (
     project_cancel,
     project_close,
@@ -107,47 +116,10 @@ def _card(row, skills, url_prefix):
     }
 
 
-def _ranked_page(listings, offset):
-    """(ids of one page, matches up to MATCH_LIMIT + 1) of ranked ``listings``: the newest
-    MATCH_LIMIT + 1 matches are found first, and only those are ranked (ranking reads each
-    match's whole vector: the costliest step) and counted, in one query with a window count."""
-    qn = connection.ops.quote_name
-    rank = listings.query.annotations["rank"]
-    candidates = listings.order_by("-published_at", "-project")
-    if connection.vendor == "postgresql":
-        # The rank is worked out over the candidates only: the same expression, on their column.
-        candidates = candidates.values("project", "published_at", "search_vector")
-        query = rank.source_expressions[1]  # SearchRank(the listing's vector, the query)
-        compiler = listings.query.get_compiler(connection=connection)
-        query_sql, query_params = compiler.compile(query)
-        rank_sql, rank_params = f"ts_rank(c.{qn('search_vector')}, {query_sql})", query_params
-    else:
-        candidates = candidates.values("project", "published_at", "rank")
-        rank_sql, rank_params = f"c.{qn('rank')}", ()
-    sql, params = candidates[: MATCH_LIMIT + 1].query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT c.{qn('project')}, COUNT(*) OVER () FROM ({sql}) c "  # noqa: S608 - our own SQL and names
-            f"ORDER BY {rank_sql} DESC, c.{qn('published_at')} DESC, c.{qn('project')} DESC LIMIT %s OFFSET %s",
-            (*params, *rank_params, PAGE_SIZE, offset),
-        )
-        found = cursor.fetchall()
-    return [pk for pk, _ in found], found[0][1] if found else None
-
-
 def _page_of(listings, number, *, ranked):
-    """One page of ``listings`` (as rows of CARD_FIELDS, in order) and how many match, counted up
-    to MATCH_LIMIT + 1; None for the count when the page is empty.
-
-    Ranked by relevance, the newest matches are ranked and counted in one query. Sorted by a
-    column, the page stops early along an index, and a count that stops at the limit is cheaper
-    than one that reads every match. Then the twenty cards come from the projects by id."""
-    offset = (number - 1) * PAGE_SIZE
-    if ranked:
-        ids, count = _ranked_page(listings, offset)
-    else:
-        ids = list(listings.values_list("project", flat=True)[offset : offset + PAGE_SIZE])
-        count = listings.order_by().values("pk")[: MATCH_LIMIT + 1].count() if ids else None
+    """One page of ``listings`` as rows of CARD_FIELDS, in order, and how many match (see
+    ``search.page_ids``); the twenty cards come from the projects by id."""
+    ids, count = page_ids(listings, number, ranked=ranked)
     cards = {row["pk"]: row for row in Project.objects.filter(pk__in=ids).values(*CARD_FIELDS)} if ids else {}
     return [cards[pk] for pk in ids if pk in cards], count
 
@@ -179,7 +151,7 @@ def _results(filters, page_param, query, widen):
     too_far = number > MATCH_LIMIT // PAGE_SIZE
     rows, count = _page_of(listings, number, ranked=ranked) if 1 <= number and not too_far else ([], None)
     if count is None:
-        count = listings.order_by().values("pk")[: MATCH_LIMIT + 1].count() if number != 1 else 0
+        count = count_up_to_limit(listings) if number != 1 else 0
         if number != 1:
             last = max(1, -(-min(count, MATCH_LIMIT) // PAGE_SIZE))
             notes.append(f"There is no page {page_param}; here is page {last}.")

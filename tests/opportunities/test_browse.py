@@ -383,10 +383,11 @@ def test_result_cards_and_filters_escape_what_employers_and_staff_typed(client):
 
 
 def test_a_search_that_matches_more_than_the_limit_ranks_the_newest_and_says_so(client, monkeypatch):
-    from opportunities import views
+    from opportunities import search, views
 
-    monkeypatch.setattr(views, "MATCH_LIMIT", 3)
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for module in (search, views):
+        monkeypatch.setattr(module, "MATCH_LIMIT", 3)
+        monkeypatch.setattr(module, "PAGE_SIZE", 2)
     now = timezone.now()
     for days in range(5):  # "survey" in the description, the newest first
         ProjectFactory(title=f"Project {days}", description="A survey.", published_at=now - timedelta(days=days))
