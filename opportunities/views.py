@@ -3,8 +3,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Page, Paginator
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -97,7 +98,7 @@ CARD_FIELDS = [
 CAREER_PATHS = dict(CareerPath.choices)
 
 
-def _card(row, skills, url_prefix):
+def _card(row, url_prefix):
     """A result card's text, worked out in Python: the template only prints it (template
     filters per row were most of a cold search's rendering)."""
     apply_by, fee, hours = row["apply_by"], row["fee"], row["estimated_hours"]
@@ -112,7 +113,7 @@ def _card(row, skills, url_prefix):
         "rate": f"{hourly_rate(fee, hours):.2f}",
         "apply_by_iso": apply_by.isoformat(),
         "apply_by": f"{apply_by:%b} {apply_by.day}, {apply_by.year}",
-        "skills": skills.get(row["pk"], []),
+        "skills": row.get("skill_names") or [],
     }
 
 
@@ -120,12 +121,25 @@ def _page_of(listings, number, *, ranked):
     """One page of ``listings`` as rows of CARD_FIELDS, in order, and how many match (see
     ``search.page_ids``); the twenty cards come from the projects by id."""
     ids, count = page_ids(listings, number, ranked=ranked)
-    cards = {row["pk"]: row for row in Project.objects.filter(pk__in=ids).values(*CARD_FIELDS)} if ids else {}
+    if not ids:
+        return [], count
+    rows = Project.objects.filter(pk__in=ids)
+    if connection.vendor == "postgresql":
+        # Their skills in the same query (SQLite, on a laptop, asks separately).
+        names = Skill.objects.filter(projects=OuterRef("pk")).order_by("name").values("name")
+        rows = rows.values(*CARD_FIELDS, skill_names=ArraySubquery(names))
+    else:
+        rows = rows.values(*CARD_FIELDS)
+    cards = {row["pk"]: row for row in rows}
+    if connection.vendor != "postgresql":
+        for pk, names in _skill_names(ids).items():
+            cards[pk]["skill_names"] = names
     return [cards[pk] for pk in ids if pk in cards], count
 
 
 def _skill_names(project_ids):
-    """The skill names of these projects, alphabetical: {project id: [names]}, in one query."""
+    """The skill names of these projects, alphabetical: {project id: [names]}, in one query
+    (SQLite; PostgreSQL reads them with the cards)."""
     names = {}
     rows = (
         Project.skills.through.objects.filter(project_id__in=project_ids)
@@ -168,8 +182,7 @@ def _results(filters, page_param, query, widen):
     paginator.count = min(count, MATCH_LIMIT)  # known already: the paginator does not ask again
     page = Page(rows, number, paginator)
     url_prefix = reverse("opportunities:project-list")
-    skills = _skill_names([row["pk"] for row in rows]) if rows else {}
-    cards = [_card(row, skills, url_prefix) for row in rows]
+    cards = [_card(row, url_prefix) for row in rows]
     has_filters = any(k != "sort" for k in filters)
     html = render_to_string(
         "opportunities/_results.html",
