@@ -1,26 +1,37 @@
 """Outcomes for the career center: the funnel, rates, times and earnings, all from aggregate SQL.
 
-Every figure comes from a fixed number of aggregate queries (four: the funnel with all its splits,
-and three for rates, times and earnings); Python only shapes the handful of grouped rows that come
-back. The rule of small cells lives here too: a figure that
-counts fewer than five students is shown as "fewer than 5", on screen and in exports.
+A page of figures is three queries, read in one transaction (``reading``): the funnel with all
+its splits and the totals the rates and earnings need (``funnel_tables``), and the two times
+(``rates``). Python only shapes the handful of grouped rows that come back. The rule of small
+cells lives here too: a figure that counts fewer than five students is shown as "fewer than 5",
+on screen and in exports.
 
-What each funnel step means is decided in ONE function per step, below ("The steps"), so that the
-engagements and payouts that come later change one place:
+What each step means is decided in ONE function per step, below ("The steps"), each dated by its
+own moment within the range:
 
-- ``completed_q``: today an accepted offer (the furthest the portal records); with engagements, an
-  engagement verified complete (``completed``/``paid``) with ``completed_at`` in the range.
-- ``paid_q`` and ``earnings_field``: today an accepted offer of a student whose payroll sign-up is
-  certified, earning the project's fee; with payouts, a payout marked paid, dated by ``paid_at``
-  (so a payout paid after June 30 counts in the next academic year), earning its amount.
-- ``on_time_delivery`` and ``competency_ratings``: no data exists before engagements and feedback.
+- ``applied_q``: an application submitted (drafts never count).
+- ``selected_q``: an offer made, whatever the student answered.
+- ``completed_q``: the engagement's work verified by the supervisor (``completed_at``).
+- ``paid_q`` and ``earnings_field``: the engagement's payout marked paid, dated by ``paid_on`` (a
+  payout paid after June 30 counts in the next academic year), earning its amount.
+- ``delivered_on_time_q``: verified work whose last submission came by its due date.
+- ``competency_ratings``: no supervisor feedback is read yet (an empty list).
+
+How the funnel is counted (the costly part: every student and their applications): the
+applications are grouped per student once (only those with a step in the range, and only the
+counted students' when a student filter narrows them), joined to the students, then summed by
+every combination of the student fields and by program; every split and the overall row are sums
+of those few rows.
 """
 
+import operator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import reduce
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -30,13 +41,13 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
-    Max,
     Min,
     Q,
     Sum,
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from portal.models import Program, StudentProfile, User, WorkEligibility
@@ -93,14 +104,9 @@ def earnings_field():
     return "engagement__payout__amount"
 
 
-def on_time_delivery(applications):
-    """Completed work whose last submission came by its due date, as (on time, delivered): one
-    aggregate over the applications' engagements."""
-    totals = applications.filter(engagement__completed_at__isnull=False).aggregate(
-        delivered=Count("engagement"),
-        on_time=Count("engagement", filter=Q(engagement__submitted_at__date__lte=F("engagement__due_on"))),
-    )
-    return totals["on_time"], totals["delivered"]
+def delivered_on_time_q():
+    """Applications whose work was verified and whose last submission came by its due date."""
+    return Q(engagement__completed_at__isnull=False, engagement__submitted_at__date__lte=F("engagement__due_on"))
 
 
 def competency_ratings(applications):
@@ -134,6 +140,20 @@ def prepare_connection():
     if connection.vendor == "sqlite":
         connection.ensure_connection()
         connection.connection.create_aggregate("MEDIAN", 1, _SqliteMedian)
+
+
+@contextmanager
+def reading():
+    """Where a page's figures are read: one transaction, set for aggregates over every student.
+    PostgreSQL does not compile the queries to machine code (JIT): for these queries compiling
+    costs more than it saves, about 0.4 s a page on the bench's data. And the per-student rows
+    are sorted and hashed in memory rather than on disk (the default work_mem is 4 MB)."""
+    prepare_connection()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('jit', 'off', true), set_config('work_mem', '32MB', true)")
+        yield
 
 
 class DaysBetween(Func):
@@ -234,10 +254,14 @@ ELIGIBLE = Q(
 )
 
 
+def _active_students():
+    return StudentProfile.objects.filter(user__role=User.Role.STUDENT, user__is_active=True)
+
+
 def profiles(filters):
     """The students counted: every active student's profile that matches the student filters,
     with their current eligibility declaration joined (at most one per student)."""
-    queryset = StudentProfile.objects.filter(user__role=User.Role.STUDENT, user__is_active=True).annotate(
+    queryset = _active_students().annotate(
         current_eligibility=FilteredRelation(
             "user__eligibility_records", condition=Q(user__eligibility_records__is_current=True)
         ),
@@ -269,18 +293,16 @@ def _organization_q(filters):
     return q
 
 
+def counted_students(filters):
+    """The user ids of the counted students, for a semi-join (``student_id__in``)."""
+    return (profiles(filters) if filters.narrows_students else _active_students()).values("user_id")
+
+
 def applications(filters):
     """Submitted applications of the counted students to organizations that match the filters."""
-    queryset = Application.objects.filter(
-        _organization_q(filters),
-        submitted_at__isnull=False,
-        student__role=User.Role.STUDENT,
-        student__is_active=True,
-        student__student_profile__isnull=False,
+    return Application.objects.filter(
+        _organization_q(filters), submitted_at__isnull=False, student_id__in=counted_students(filters)
     )
-    if filters.narrows_students:
-        queryset = queryset.filter(student__student_profile__in=profiles(filters).values("pk"))
-    return queryset
 
 
 # Figures ---------------------------------------------------------------------------------------
@@ -302,8 +324,6 @@ class Cell:
     def display(self):
         if self.kind == "blank":
             return ""
-        if self.kind == "missing":
-            return "not recorded yet"
         if self.suppressed:
             return SUPPRESSED
         if self.value is None:
@@ -321,9 +341,8 @@ class Cell:
         return 0 if self.suppressed or self.value is None else float(self.value)
 
 
-# A cell that counts nobody in particular: the first step's rate, a figure nothing records yet.
+# A cell that counts nobody in particular: the first step's rate.
 BLANK = Cell(None, 10**9, "blank")
-NOT_RECORDED = Cell(None, 10**9, "missing")
 
 
 def count_cell(n):
@@ -360,55 +379,109 @@ STUDENT_DIMENSIONS = {
 
 
 def _student_steps(filters):
-    """One row per student who applied to an organization that matches the filters: 1 or 0 for
-    each step the student reached in the range, and what the student earned."""
+    """One row per student with an application (to an organization that matches the filters)
+    that reached a step in the range: how many of their applications reached each step (the
+    funnel counts the student once for any), what the student earned, and the student's part of
+    the cohort the rates are about (applications submitted in the range: how many were ever
+    selected, completed, and delivered by the due date).
+
+    Applications with no step in the range add nothing, so they are left out before the grouping."""
     start, end = filters.window
+    cohort = applied_q(start, end)
+    reached = {
+        "applied": cohort,
+        "selected": selected_q(start, end),
+        "completed": completed_q(start, end),
+        "paid": paid_q(start, end),
+    }
+    queryset = Application.objects.filter(_organization_q(filters), submitted_at__isnull=False).filter(
+        reduce(operator.or_, reached.values())
+    )
     return (
-        Application.objects.filter(_organization_q(filters), submitted_at__isnull=False)
-        .values("student_id")
+        queryset.values("student_id")
         .annotate(
-            applied=_reached(applied_q(start, end)),
-            selected=_reached(selected_q(start, end)),
-            completed=_reached(completed_q(start, end)),
-            paid=_reached(paid_q(start, end)),
-            earned=Sum(earnings_field(), filter=paid_q(start, end)),
+            **{name: Count("pk", filter=condition) for name, condition in reached.items()},
+            earned=Sum(earnings_field(), filter=reached["paid"]),
+            cohort_selected=Count("pk", filter=cohort & selected_q(None, None)),
+            cohort_completed=Count("pk", filter=cohort & completed_q(None, None)),
+            cohort_on_time=Count("pk", filter=cohort & delivered_on_time_q()),
         )
         .order_by()
     )
 
 
-def _student_rows(filters):
-    """One row per counted student: the fields the funnel is split by, 1 or 0 for each step, and
-    the earnings. The applications are summed per student first and then joined to the profiles
-    (cheaper than grouping the profiles joined to every application). Returns (sql, params)."""
+COUNTS = ["applied", "selected", "completed", "paid", "cohort_selected", "cohort_completed", "cohort_on_time"]
+
+
+def _student_ctes(filters):
+    """The funnel's first two common table expressions, as (sql, params): ``s``, one row per
+    counted student (the fields the funnel is split by, and whether they are eligible), and ``t``,
+    the same rows with the counts of ``_student_steps`` (0 for a student without any) and the
+    earnings. The applications are counted per student first and then joined to the students
+    (cheaper than grouping the students joined to every application); when a student filter
+    narrows the students, the applications counted are only those of ``s`` (read by student)."""
     students = (
         profiles(filters)
         .values("pk", "user_id", *STUDENT_DIMENSIONS.values())
         .annotate(eligible=Case(When(ELIGIBLE, then=Value(1)), default=Value(0), output_field=IntegerField()))
         .order_by()
     )
-    students_sql, students_params = students.query.sql_with_params()
-    steps_sql, steps_params = _student_steps(filters).query.sql_with_params()
     qn = connection.ops.quote_name
+    steps = _student_steps(filters)
+    if filters.narrows_students:
+        in_s = f"SELECT s.{qn('user_id')} FROM s"  # noqa: S608 - the code's own names
+        steps = steps.filter(student_id__in=RawSQL(in_s, ()))  # noqa: S611
+    students_sql, students_params = students.query.sql_with_params()
+    steps_sql, steps_params = steps.query.sql_with_params()
     columns = ", ".join(f"s.{qn(name)}" for name in ["pk", *STUDENT_DIMENSIONS.values(), "eligible"])
-    steps = ", ".join(f"COALESCE(a.{qn(name)}, 0) AS {qn(name)}" for name in FLAGS[1:])
-    sql = (
-        f"SELECT {columns}, {steps}, a.{qn('earned')} AS {qn('earned')} "  # noqa: S608
-        f"FROM ({students_sql}) s LEFT JOIN ({steps_sql}) a ON a.{qn('student_id')} = s.{qn('user_id')}"
+    counts = ", ".join(f"COALESCE(a.{qn(name)}, 0) AS {qn(name)}" for name in COUNTS)
+    student_rows = (
+        f"SELECT {columns}, {counts}, a.{qn('earned')} AS {qn('earned')} "  # noqa: S608
+        f"FROM s LEFT JOIN ({steps_sql}) a ON a.{qn('student_id')} = s.{qn('user_id')}"
     )
-    return sql, (*students_params, *steps_params)
+    return f"s AS ({students_sql}), t AS ({student_rows})", (*students_params, *steps_params)
+
+
+def _totals(source):
+    """What a group of per-student rows adds up to: students, and students at each step (a
+    student counts once however many applications reached it), the earnings, and the cohort's
+    figures for the rates (applications, and the students behind them)."""
+    qn = connection.ops.quote_name
+
+    def students(name):
+        return f"SUM(CASE WHEN {source}.{qn(name)} > 0 THEN 1 ELSE 0 END)"
+
+    return {
+        "profiles": "COUNT(*)",
+        "eligible": f"SUM({source}.{qn('eligible')})",
+        **{name: students(name) for name in FLAGS[1:]},
+        "earned": f"SUM({source}.{qn('earned')})",
+        "applications": f"SUM({source}.{qn('applied')})",
+        "offers": f"SUM({source}.{qn('cohort_selected')})",
+        "offered_students": students("cohort_selected"),
+        "completions": f"SUM({source}.{qn('cohort_completed')})",
+        "completed_students": students("cohort_completed"),
+        "on_time": f"SUM({source}.{qn('cohort_on_time')})",
+    }
 
 
 def funnel_tables(filters):
-    """The funnel for everyone and split every way, in ONE query: the per-student rows are built
-    once (a CTE) and summed by each dimension (UNION ALL). Summing 1/0 flags per student beats
-    COUNT(DISTINCT ...) per step, which sorts the joined rows once per step and per split.
-    Returns {"all": row, "program": [rows], "class_year": [rows], ...}."""
-    inner, params = _student_rows(filters)
+    """The funnel for everyone and split every way, with the totals the rates need, in ONE query.
+
+    The per-student rows are built once (``t``) and summed twice: by every combination of the
+    student fields (``g``, a few dozen rows, from which the overall row and each split are sums)
+    and by program (``gp``, a student in two programs counts in each). One pass over the students
+    for all the splits, instead of one per split. Returns {"all": row, "program": [rows],
+    "class_year": [rows], ...}; the overall row also holds the median earnings per student paid."""
+    students, params = _student_ctes(filters)
     qn = connection.ops.quote_name
     through = StudentProfile.programs.through._meta.db_table
     program = Program._meta.db_table
-    sums = ", ".join(["COUNT(*)", *(f"SUM(t.{qn(name)})" for name in [*FLAGS, "earned"])])
+    dimensions = ", ".join(f"t.{qn(column)}" for column in STUDENT_DIMENSIONS.values())
+    per_student = _totals("t")
+    names = list(per_student)
+    grouped = ", ".join(f"{expression} AS {qn(name)}" for name, expression in per_student.items())
+    sums = ", ".join(f"SUM(g.{qn(name)})" for name in names)
     # Typed NULLs: PostgreSQL matches the types of a UNION's columns branch by branch.
     keys = {
         "graduation_year": "INTEGER",
@@ -421,32 +494,42 @@ def funnel_tables(filters):
     }
 
     # Only the code's own names and columns go into the SQL; every value is a parameter of inner.
-    def branch(name, values, source="t", group=""):
+    def branch(name, values, figures, source, group="", median="CAST(NULL AS DOUBLE PRECISION)"):
         columns = ", ".join(values.get(key, f"CAST(NULL AS {kind})") for key, kind in keys.items())
         grouped = f" GROUP BY {group}" if group else ""
-        return f"SELECT '{name}', {columns}, {sums} FROM {source}{grouped}"  # noqa: S608
+        return f"SELECT '{name}', {columns}, {figures}, {median} FROM {source}{grouped}"  # noqa: S608
 
-    branches = [branch("all", {})]
+    median = f"(SELECT {_median_sql('t.' + qn('earned'))} FROM t WHERE t.{qn('paid')} > 0)"  # noqa: S608
+    branches = [branch("all", {}, sums, "g", median=median)]
     for name, column in STUDENT_DIMENSIONS.items():
-        branches.append(branch(name, {column: f"t.{qn(column)}"}, group=f"t.{qn(column)}"))
+        branches.append(branch(name, {column: f"g.{qn(column)}"}, sums, "g", group=f"g.{qn(column)}"))
     branches.append(
         branch(
             "program",
             {"program_id": "pr.id", "program_name": "pr.name", "program_level": "pr.level"},
-            source=f"t LEFT JOIN {qn(through)} pp ON pp.studentprofile_id = t.{qn('pk')} "
-            f"LEFT JOIN {qn(program)} pr ON pr.id = pp.program_id",
-            group="pr.id, pr.name, pr.level",
+            ", ".join(f"gp.{qn(name)}" for name in names),
+            f"gp LEFT JOIN {qn(program)} pr ON pr.id = gp.program_id",
         )
     )
-    query = f"WITH t AS ({inner}) " + " UNION ALL ".join(branches)
+    by_program = f"t LEFT JOIN {qn(through)} pp ON pp.studentprofile_id = t.{qn('pk')}"
+    ctes = [
+        students,
+        f"g AS (SELECT {dimensions}, {grouped} FROM t GROUP BY {dimensions})",  # noqa: S608
+        f"gp AS (SELECT pp.program_id, {grouped} FROM {by_program} GROUP BY pp.program_id)",  # noqa: S608
+    ]
+    query = f"WITH {', '.join(ctes)} " + " UNION ALL ".join(branches)
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         rows = cursor.fetchall()
-    names = ["dimension", *keys, "profiles", *FLAGS, "earned"]
+    columns = ["dimension", *keys, *names, "median_earned"]
     tables = {"all": None, **{name: [] for name in BREAKDOWNS}}
     for values in rows:
-        row = dict(zip(names, values, strict=True))
-        # SQLite hands back floats for sums of decimals (and 0/1 for booleans); money stays exact.
+        row = dict(zip(columns, values, strict=True))
+        # PostgreSQL sums counts as numeric, SQLite sums decimals as floats: counts are ints,
+        # money stays exact.
+        for name in names:
+            if name != "earned":
+                row[name] = int(row[name] or 0)
         row["earned"] = Decimal(str(row["earned"] or 0)).quantize(Decimal("0.01"))
         if row["dimension"] == "all":
             tables["all"] = row
@@ -535,50 +618,27 @@ def _over(queryset, *expressions):
         return cursor.fetchone()
 
 
-def _reached(condition):
-    return Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
-
-
-def rates(filters):
-    """Rates and times: three queries, each one scan of the filtered applications grouped
-    (per application, per project, per student) and summed around it."""
+def rates(filters, tables=None):
+    """Rates, times and earnings. The rates over applications (selection, completion, on-time
+    delivery) and the earnings come with the funnel's query; the two times are two more queries.
+    The cohort: applications submitted in the range."""
+    tables = tables or funnel_tables(filters)
+    total = tables["all"]
     start, end = filters.window
-    # The cohort: applications submitted in the range. An employer's decision is a shortlist,
-    # an offer or a "not selected" made by a person (the portal's own closing has no one).
-    decision = Q(
-        events__to_status__in=[Status.SHORTLISTED, Status.OFFERED, Status.NOT_SELECTED], events__by__isnull=False
-    )
+    # Days to the employer's first decision: a shortlist, an offer or a "not selected" made by a
+    # person (the portal's own closing has no one).
     per_application = (
         applications(filters)
-        .filter(applied_q(start, end))
-        .values("pk", "student_id")
-        .annotate(
-            is_selected=_reached(selected_q(None, None)),
-            is_completed=_reached(completed_q(None, None)),
-            decision_days=DaysBetween(Min("events__at", filter=decision), Min("submitted_at")),
+        .filter(
+            applied_q(start, end),
+            events__to_status__in=[Status.SHORTLISTED, Status.OFFERED, Status.NOT_SELECTED],
+            events__by__isnull=False,
         )
+        .values("pk", "student_id")
+        .annotate(days=DaysBetween(Min("events__at"), Min("submitted_at")))
         .order_by()
     )
-    (
-        applied,
-        applied_students,
-        selected,
-        selected_students,
-        completed,
-        completed_students,
-        response_days,
-        response_students,
-    ) = _over(
-        per_application,
-        "COUNT(*)",
-        "COUNT(DISTINCT t.student_id)",
-        "SUM(t.is_selected)",
-        "COUNT(DISTINCT CASE WHEN t.is_selected = 1 THEN t.student_id END)",
-        "SUM(t.is_completed)",
-        "COUNT(DISTINCT CASE WHEN t.is_completed = 1 THEN t.student_id END)",
-        _median_sql("t.decision_days"),
-        "COUNT(DISTINCT CASE WHEN t.decision_days IS NOT NULL THEN t.student_id END)",
-    )
+    response_days, response_students = _over(per_application, _median_sql("t.days"), "COUNT(DISTINCT t.student_id)")
     # Days from posting to the first selection, for projects whose first selection (of these
     # students) falls in the range.
     per_project = (
@@ -590,24 +650,17 @@ def rates(filters):
         .order_by()
     )
     selection_days, selection_projects = _over(per_project, _median_sql("t.days"), "COUNT(*)")
-    per_student = (
-        applications(filters)
-        .filter(paid_q(start, end))
-        .values("student_id")
-        .annotate(total=Sum(earnings_field()))
-        .order_by()
-    )
-    median_earned, earners = _over(per_student, _median_sql("t.total"), "COUNT(*)")
-    on_time = on_time_delivery(applications(filters).filter(applied_q(start, end)))
     return {
-        "selection_rate": application_rate(selected, applied, students=selected_students or 0),
-        "completion_rate": application_rate(completed, selected, students=completed_students or 0),
+        "selection_rate": application_rate(total["offers"], total["applications"], students=total["offered_students"]),
+        "completion_rate": application_rate(
+            total["completions"], total["offers"], students=total["completed_students"]
+        ),
         "response_days": Cell(response_days, response_students or 0, "days"),
         "selection_days": Cell(selection_days, selection_projects or 0, "days"),
-        "on_time": None if on_time is None else rate_cell(*on_time),
-        "median_earned": Cell(median_earned, earners or 0, "money"),
-        "applications": applied,
-        "students": applied_students,
+        "on_time": rate_cell(total["on_time"], total["completions"]),
+        "median_earned": Cell(total["median_earned"], total["paid"], "money"),
+        "applications": total["applications"],
+        "students": total["applied"],
     }
 
 
