@@ -1,10 +1,11 @@
-"""Outcomes for the career center: the funnel, rates, times and earnings, all from aggregate SQL.
+"""Outcomes for the career center: the funnel, rates, times, earnings and supervisors' ratings,
+all from aggregate SQL.
 
-A page of figures is three queries, read in one transaction (``reading``): the funnel with all
-its splits and the totals the rates and earnings need (``funnel_tables``), and the two times
-(``rates``). Python only shapes the handful of grouped rows that come back. The rule of small
-cells lives here too: a figure that counts fewer than five students is shown as "fewer than 5",
-on screen and in exports.
+A page of figures is four queries, read in one transaction (``reading``): the funnel with all its
+splits and the totals the rates and earnings need (``funnel_tables``), the two times
+(``rates``), and the median ratings (``competency_ratings``). Python only shapes the handful of
+grouped rows that come back. The rule of small cells lives here too: a figure that counts fewer
+than five students is shown as "fewer than 5", on screen and in exports.
 
 What each step means is decided in ONE function per step, below ("The steps"), each dated by its
 own moment within the range:
@@ -15,7 +16,7 @@ own moment within the range:
 - ``paid_q`` and ``earnings_field``: the engagement's payout marked paid, dated by ``paid_on`` (a
   payout paid after June 30 counts in the next academic year), earning its amount.
 - ``delivered_on_time_q``: verified work whose last submission came by its due date.
-- ``competency_ratings``: no supervisor feedback is read yet (an empty list).
+- ``rated_q``: the supervisor's feedback on the work, dated by when it was given.
 
 How the funnel is counted (the costly part: every student and their applications): the
 applications are grouped per student once (only those with a step in the range, and only the
@@ -33,6 +34,7 @@ from functools import reduce
 
 from django.db import connection, transaction
 from django.db.models import (
+    Aggregate,
     Case,
     CharField,
     Count,
@@ -59,9 +61,6 @@ SUPPRESSED = "fewer than 5"
 
 Status = Application.Status
 Basis = WorkEligibility.Basis
-
-# Shown on the page while the steps are stand-ins; empty it when engagements and payouts land.
-PROXY_NOTE = ""
 
 
 # The steps -------------------------------------------------------------------------------------
@@ -109,10 +108,9 @@ def delivered_on_time_q():
     return Q(engagement__completed_at__isnull=False, engagement__submitted_at__date__lte=F("engagement__due_on"))
 
 
-def competency_ratings(applications):
-    """Median supervisor rating per competency, as [(competency, median, students)]. No feedback is
-    recorded before engagements: an empty list. SWITCH when feedback lands."""
-    return []
+def rated_q(start, end):
+    """Applications whose work the supervisor rated, dated by the feedback."""
+    return Q(engagement__feedback__isnull=False) & _dated("engagement__feedback__given_at", start, end)
 
 
 # SQL helpers -----------------------------------------------------------------------------------
@@ -314,7 +312,7 @@ class Cell:
 
     value: object
     students: int
-    kind: str = "count"  # count, rate, days, money
+    kind: str = "count"  # count, rate, days, money, score
 
     @property
     def suppressed(self):
@@ -334,6 +332,8 @@ class Cell:
             return f"{self.value:.1f} days"
         if self.kind == "money":
             return f"${self.value:,.2f}"
+        if self.kind == "score":
+            return f"{self.value:.1f}"
         return f"{self.value:,}"
 
     @property
@@ -609,6 +609,18 @@ def _median_sql(column):
     return f"MEDIAN({column})"
 
 
+class Median(Aggregate):
+    """The median of a column (PERCENTILE_CONT in PostgreSQL, our MEDIAN() in SQLite)."""
+
+    function = "MEDIAN"
+    output_field = FloatField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY %(expressions)s)", **extra
+        )
+
+
 def _over(queryset, *expressions):
     """``SELECT expressions FROM (queryset) t``: one query, for figures over grouped rows (the
     expressions are the code's own SQL over t's columns)."""
@@ -668,3 +680,24 @@ def application_rate(numerator, denominator, *, students):
     """A rate over applications, hidden when fewer than five students are behind its numerator
     (the denominator's students are at least as many)."""
     return Cell(numerator / denominator if denominator else None, students, "rate")
+
+
+def competency_ratings(filters):
+    """Median supervisor rating per competency, as [(competency, median, students)], over the
+    feedback given in the range on the counted students' work (applications to organizations that
+    match the filters): one aggregate over the ratings. A median counts the students rated, so the
+    rule of small cells applies to it. Feedback whose engagement was deleted belongs to no student
+    any more and is left out."""
+    start, end = filters.window
+    rating = "engagement__feedback__ratings"
+    competency = f"{rating}__competency__name"
+    rows = (
+        applications(filters)
+        .filter(rated_q(start, end), **{f"{rating}__isnull": False})
+        .values(competency)
+        # A student's several pieces of work are several ratings, and one student.
+        .annotate(median=Median(f"{rating}__score"), students=Count("student_id", distinct=True))
+        .order_by(competency)
+        .values_list(competency, "median", "students")
+    )
+    return list(rows)

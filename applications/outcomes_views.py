@@ -21,7 +21,7 @@ from portal.permissions import CAREER_CENTER_GROUP
 
 from . import outcomes
 from .admin import _csv_cell
-from .outcomes import BLANK, BREAKDOWNS, STEPS, SUPPRESSED, Cell, EligibilityGroup, Filters
+from .outcomes import BLANK, BREAKDOWNS, STEPS, SUPPRESSED, Cell, EligibilityGroup, Filters, count_cell
 
 
 def can_see_outcomes(user):
@@ -223,14 +223,17 @@ def rates_table(filters, funnel):
 
 
 def ratings_table(filters, funnel):
-    ratings = outcomes.competency_ratings(outcomes.applications(filters))
+    ratings = outcomes.competency_ratings(filters)
     return _table(
         "ratings",
         "Supervisor feedback: median rating per competency",
         "Competency",
-        [{"label": name, "cells": {"median": Cell(median, students, "days")}} for name, median, students in ratings],
-        [("median", "Median rating (1 to 5)")],
-        note="" if ratings else "No supervisor feedback is recorded yet.",
+        [
+            {"label": name, "cells": {"median": Cell(median, students, "score"), "students": count_cell(students)}}
+            for name, median, students in ratings
+        ],
+        [("median", "Median rating (1 to 5)"), ("students", "Students rated")],
+        note="" if ratings else "No supervisor feedback was given within these dates on these students' work.",
     )
 
 
@@ -293,7 +296,6 @@ def dashboard(request):
         "query": query.urlencode(),
         "suppressed": SUPPRESSED,
         "small_cell": outcomes.SMALL_CELL,
-        "proxy_note": outcomes.PROXY_NOTE,
         "student_csv": reverse("outcomes:applications-csv") + ("?" + query.urlencode() if query else ""),
     }
     return TemplateResponse(request, "admin/outcomes/dashboard.html", context)
