@@ -489,3 +489,5 @@ def test_seed_demo_gives_every_chart_groups_of_five(settings, client, sid):
         assert len(shown) >= 2, key
     programs = [r for r in outcomes.breakdown(filters, "program") if r["label"] != "No program chosen"]
     assert len(programs) == Program.objects.count() and all(r["cells"]["profiles"].value >= 5 for r in programs)
+    ratings = outcomes.competency_ratings(filters)
+    assert ratings and all(students >= 5 for _, _, students in ratings)
