@@ -1,10 +1,10 @@
 """Outcomes for the career center: the funnel, rates, times, earnings and supervisors' ratings,
 all from aggregate SQL.
 
-A page of figures is four queries, read in one transaction (``reading``): the funnel with all its
-splits and the totals the rates and earnings need (``funnel_tables``), the two times
-(``rates``), and the median ratings (``competency_ratings``). Python only shapes the handful of
-grouped rows that come back. The rule of small cells lives here too: a figure that counts fewer
+A page of figures is two queries, read in one transaction (``reading``): the funnel with all its
+splits and everything the rates, times and earnings need (``funnel_tables``; ``rates`` only
+shapes its overall row), and the median ratings (``competency_ratings``). Python only shapes the
+handful of grouped rows that come back. The rule of small cells lives here too: a figure that counts fewer
 than five students is shown as "fewer than 5", on screen and in exports.
 
 What each step means is decided in ONE function per step, below ("The steps"), each dated by its
@@ -413,13 +413,24 @@ def _student_steps(filters):
 COUNTS = ["applied", "selected", "completed", "paid", "cohort_selected", "cohort_completed", "cohort_on_time"]
 
 
+def _counted_here(filters):
+    """``student_id__in`` for a queryset that runs inside the funnel's query: the students of ``s``
+    when a student filter narrows them (s is then small, and reading the applications by student
+    is the cheapest plan), else the counted students as everywhere (s is every student, and a
+    join on it would be planned for far fewer rows than it holds)."""
+    if not filters.narrows_students:
+        return counted_students(filters)
+    in_s = f"SELECT s.{connection.ops.quote_name('user_id')} FROM s"  # noqa: S608 - the code's own names
+    return RawSQL(in_s, ())  # noqa: S611
+
+
 def _student_ctes(filters):
     """The funnel's first two common table expressions, as (sql, params): ``s``, one row per
     counted student (the fields the funnel is split by, and whether they are eligible), and ``t``,
     the same rows with the counts of ``_student_steps`` (0 for a student without any) and the
     earnings. The applications are counted per student first and then joined to the students
     (cheaper than grouping the students joined to every application); when a student filter
-    narrows the students, the applications counted are only those of ``s`` (read by student)."""
+    narrows the students, the applications counted are only those of ``s``."""
     students = (
         profiles(filters)
         .values("pk", "user_id", *STUDENT_DIMENSIONS.values())
@@ -429,8 +440,7 @@ def _student_ctes(filters):
     qn = connection.ops.quote_name
     steps = _student_steps(filters)
     if filters.narrows_students:
-        in_s = f"SELECT s.{qn('user_id')} FROM s"  # noqa: S608 - the code's own names
-        steps = steps.filter(student_id__in=RawSQL(in_s, ()))  # noqa: S611
+        steps = steps.filter(student_id__in=_counted_here(filters))
     students_sql, students_params = students.query.sql_with_params()
     steps_sql, steps_params = steps.query.sql_with_params()
     columns = ", ".join(f"s.{qn(name)}" for name in ["pk", *STUDENT_DIMENSIONS.values(), "eligible"])
@@ -440,6 +450,38 @@ def _student_ctes(filters):
         f"FROM s LEFT JOIN ({steps_sql}) a ON a.{qn('student_id')} = s.{qn('user_id')}"
     )
     return f"s AS ({students_sql}), t AS ({student_rows})", (*students_params, *steps_params)
+
+
+def _time_ctes(filters):
+    """The two times, as common table expressions of the funnel's query (sql, params): ``r``, one
+    row per application of the cohort (submitted in the range) with the days to the employer's
+    first decision, a shortlist, an offer or a "not selected" made by a person (the portal's own
+    closing has no one); ``p``, one row per project whose first selection of these students falls
+    in the range, with the days from its posting."""
+    start, end = filters.window
+    chosen = Application.objects.filter(
+        _organization_q(filters), submitted_at__isnull=False, student_id__in=_counted_here(filters)
+    )
+    per_application = (
+        chosen.filter(
+            applied_q(start, end),
+            events__to_status__in=[Status.SHORTLISTED, Status.OFFERED, Status.NOT_SELECTED],
+            events__by__isnull=False,
+        )
+        .values("pk", "student_id")
+        .annotate(days=DaysBetween(Min("events__at"), Min("submitted_at")))
+        .order_by()
+    )
+    per_project = (
+        chosen.filter(offered_at__isnull=False, project__published_at__isnull=False)
+        .values("project_id")
+        .annotate(first=Min("offered_at"), days=DaysBetween(Min("offered_at"), Min("project__published_at")))
+        .filter(first__gte=start, first__lt=end)
+        .order_by()
+    )
+    r_sql, r_params = per_application.query.sql_with_params()
+    p_sql, p_params = per_project.query.sql_with_params()
+    return f"r AS ({r_sql}), p AS ({p_sql})", (*r_params, *p_params)
 
 
 def _totals(source):
@@ -466,14 +508,17 @@ def _totals(source):
 
 
 def funnel_tables(filters):
-    """The funnel for everyone and split every way, with the totals the rates need, in ONE query.
+    """The funnel for everyone and split every way, with all the rates need, in ONE query.
 
     The per-student rows are built once (``t``) and summed twice: by every combination of the
     student fields (``g``, a few dozen rows, from which the overall row and each split are sums)
     and by program (``gp``, a student in two programs counts in each). One pass over the students
     for all the splits, instead of one per split. Returns {"all": row, "program": [rows],
-    "class_year": [rows], ...}; the overall row also holds the median earnings per student paid."""
-    students, params = _student_ctes(filters)
+    "class_year": [rows], ...}; the overall row also holds the median earnings per student paid
+    and the two times (``_time_ctes``), with the students and projects behind them."""
+    students, student_params = _student_ctes(filters)
+    times, time_params = _time_ctes(filters)
+    params = (*student_params, *time_params)
     qn = connection.ops.quote_name
     through = StudentProfile.programs.through._meta.db_table
     program = Program._meta.db_table
@@ -493,14 +538,26 @@ def funnel_tables(filters):
         "program_level": "VARCHAR(16)",
     }
 
-    # Only the code's own names and columns go into the SQL; every value is a parameter of inner.
-    def branch(name, values, figures, source, group="", median="CAST(NULL AS DOUBLE PRECISION)"):
-        columns = ", ".join(values.get(key, f"CAST(NULL AS {kind})") for key, kind in keys.items())
-        grouped = f" GROUP BY {group}" if group else ""
-        return f"SELECT '{name}', {columns}, {figures}, {median} FROM {source}{grouped}"  # noqa: S608
+    # The overall row's own figures, each over its rows: NULL in the other rows.
+    median_earned, response_days, selection_days = (
+        _median_sql(column) for column in (f"t.{qn('earned')}", "r.days", "p.days")
+    )
+    overall = {
+        "median_earned": ("DOUBLE PRECISION", f"SELECT {median_earned} FROM t WHERE t.{qn('paid')} > 0"),  # noqa: S608
+        "response_days": ("DOUBLE PRECISION", f"SELECT {response_days} FROM r"),  # noqa: S608
+        "response_students": ("BIGINT", "SELECT COUNT(DISTINCT r.student_id) FROM r"),
+        "selection_days": ("DOUBLE PRECISION", f"SELECT {selection_days} FROM p"),  # noqa: S608
+        "selection_projects": ("BIGINT", "SELECT COUNT(*) FROM p"),
+    }
 
-    median = f"(SELECT {_median_sql('t.' + qn('earned'))} FROM t WHERE t.{qn('paid')} > 0)"  # noqa: S608
-    branches = [branch("all", {}, sums, "g", median=median)]
+    # Only the code's own names and columns go into the SQL; every value is a parameter of the CTEs.
+    def branch(name, values, figures, source, group="", extra=None):
+        columns = ", ".join(values.get(key, f"CAST(NULL AS {kind})") for key, kind in keys.items())
+        extra = extra or ", ".join(f"CAST(NULL AS {kind})" for kind, _ in overall.values())
+        grouped = f" GROUP BY {group}" if group else ""
+        return f"SELECT '{name}', {columns}, {figures}, {extra} FROM {source}{grouped}"  # noqa: S608
+
+    branches = [branch("all", {}, sums, "g", extra=", ".join(f"({sql})" for _, sql in overall.values()))]
     for name, column in STUDENT_DIMENSIONS.items():
         branches.append(branch(name, {column: f"g.{qn(column)}"}, sums, "g", group=f"g.{qn(column)}"))
     branches.append(
@@ -514,6 +571,7 @@ def funnel_tables(filters):
     by_program = f"t LEFT JOIN {qn(through)} pp ON pp.studentprofile_id = t.{qn('pk')}"
     ctes = [
         students,
+        times,
         f"g AS (SELECT {dimensions}, {grouped} FROM t GROUP BY {dimensions})",  # noqa: S608
         f"gp AS (SELECT pp.program_id, {grouped} FROM {by_program} GROUP BY pp.program_id)",  # noqa: S608
     ]
@@ -521,7 +579,7 @@ def funnel_tables(filters):
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         rows = cursor.fetchall()
-    columns = ["dimension", *keys, *names, "median_earned"]
+    columns = ["dimension", *keys, *names, *overall]
     tables = {"all": None, **{name: [] for name in BREAKDOWNS}}
     for values in rows:
         row = dict(zip(columns, values, strict=True))
@@ -621,54 +679,17 @@ class Median(Aggregate):
         )
 
 
-def _over(queryset, *expressions):
-    """``SELECT expressions FROM (queryset) t``: one query, for figures over grouped rows (the
-    expressions are the code's own SQL over t's columns)."""
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(expressions)} FROM ({sql}) t", params)  # noqa: S608
-        return cursor.fetchone()
-
-
 def rates(filters, tables=None):
-    """Rates, times and earnings. The rates over applications (selection, completion, on-time
-    delivery) and the earnings come with the funnel's query; the two times are two more queries.
-    The cohort: applications submitted in the range."""
-    tables = tables or funnel_tables(filters)
-    total = tables["all"]
-    start, end = filters.window
-    # Days to the employer's first decision: a shortlist, an offer or a "not selected" made by a
-    # person (the portal's own closing has no one).
-    per_application = (
-        applications(filters)
-        .filter(
-            applied_q(start, end),
-            events__to_status__in=[Status.SHORTLISTED, Status.OFFERED, Status.NOT_SELECTED],
-            events__by__isnull=False,
-        )
-        .values("pk", "student_id")
-        .annotate(days=DaysBetween(Min("events__at"), Min("submitted_at")))
-        .order_by()
-    )
-    response_days, response_students = _over(per_application, _median_sql("t.days"), "COUNT(DISTINCT t.student_id)")
-    # Days from posting to the first selection, for projects whose first selection (of these
-    # students) falls in the range.
-    per_project = (
-        applications(filters)
-        .filter(offered_at__isnull=False, project__published_at__isnull=False)
-        .values("project_id")
-        .annotate(first=Min("offered_at"), days=DaysBetween(Min("offered_at"), Min("project__published_at")))
-        .filter(first__gte=start, first__lt=end)
-        .order_by()
-    )
-    selection_days, selection_projects = _over(per_project, _median_sql("t.days"), "COUNT(*)")
+    """Rates, times and earnings, all read by the funnel's query. The cohort: applications
+    submitted in the range."""
+    total = (tables or funnel_tables(filters))["all"]
     return {
         "selection_rate": application_rate(total["offers"], total["applications"], students=total["offered_students"]),
         "completion_rate": application_rate(
             total["completions"], total["offers"], students=total["completed_students"]
         ),
-        "response_days": Cell(response_days, response_students or 0, "days"),
-        "selection_days": Cell(selection_days, selection_projects or 0, "days"),
+        "response_days": Cell(total["response_days"], total["response_students"] or 0, "days"),
+        "selection_days": Cell(total["selection_days"], total["selection_projects"] or 0, "days"),
         "on_time": rate_cell(total["on_time"], total["completions"]),
         "median_earned": Cell(total["median_earned"], total["paid"], "money"),
         "applications": total["applications"],
