@@ -1,27 +1,40 @@
-"""Outcomes for the career center: the funnel, rates, times and earnings, all from aggregate SQL.
+"""Outcomes for the career center: the funnel, rates, times, earnings and supervisors' ratings,
+all from aggregate SQL.
 
-Every figure comes from a fixed number of aggregate queries (four: the funnel with all its splits,
-and three for rates, times and earnings); Python only shapes the handful of grouped rows that come
-back. The rule of small cells lives here too: a figure that
-counts fewer than five students is shown as "fewer than 5", on screen and in exports.
+A page of figures is two queries, read in one transaction (``reading``): the funnel with all its
+splits and everything the rates, times and earnings need (``funnel_tables``; ``rates`` only
+shapes its overall row), and the median ratings (``competency_ratings``). Python only shapes the
+handful of grouped rows that come back. The rule of small cells lives here too: a figure that counts fewer
+than five students is shown as "fewer than 5", on screen and in exports.
 
-What each funnel step means is decided in ONE function per step, below ("The steps"), so that the
-engagements and payouts that come later change one place:
+What each step means is decided in ONE function per step, below ("The steps"), each dated by its
+own moment within the range:
 
-- ``completed_q``: today an accepted offer (the furthest the portal records); with engagements, an
-  engagement verified complete (``completed``/``paid``) with ``completed_at`` in the range.
-- ``paid_q`` and ``earnings_field``: today an accepted offer of a student whose payroll sign-up is
-  certified, earning the project's fee; with payouts, a payout marked paid, dated by ``paid_at``
-  (so a payout paid after June 30 counts in the next academic year), earning its amount.
-- ``on_time_delivery`` and ``competency_ratings``: no data exists before engagements and feedback.
+- ``applied_q``: an application submitted (drafts never count).
+- ``selected_q``: an offer made, whatever the student answered.
+- ``completed_q``: the engagement's work verified by the supervisor (``completed_at``).
+- ``paid_q`` and ``earnings_field``: the engagement's payout marked paid, dated by ``paid_on`` (a
+  payout paid after June 30 counts in the next academic year), earning its amount.
+- ``delivered_on_time_q``: verified work whose last submission came by its due date.
+- ``rated_q``: the supervisor's feedback on the work, dated by when it was given.
+
+How the funnel is counted (the costly part: every student and their applications): the
+applications are grouped per student once (only those with a step in the range, and only the
+counted students' when a student filter narrows them), joined to the students, then summed by
+every combination of the student fields and by program; every split and the overall row are sums
+of those few rows.
 """
 
+import operator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import reduce
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
+    Aggregate,
     Case,
     CharField,
     Count,
@@ -30,13 +43,13 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
-    Max,
     Min,
     Q,
     Sum,
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from portal.models import Program, StudentProfile, User, WorkEligibility
@@ -48,9 +61,6 @@ SUPPRESSED = "fewer than 5"
 
 Status = Application.Status
 Basis = WorkEligibility.Basis
-
-# Shown on the page while the steps are stand-ins; empty it when engagements and payouts land.
-PROXY_NOTE = ""
 
 
 # The steps -------------------------------------------------------------------------------------
@@ -93,20 +103,14 @@ def earnings_field():
     return "engagement__payout__amount"
 
 
-def on_time_delivery(applications):
-    """Completed work whose last submission came by its due date, as (on time, delivered): one
-    aggregate over the applications' engagements."""
-    totals = applications.filter(engagement__completed_at__isnull=False).aggregate(
-        delivered=Count("engagement"),
-        on_time=Count("engagement", filter=Q(engagement__submitted_at__date__lte=F("engagement__due_on"))),
-    )
-    return totals["on_time"], totals["delivered"]
+def delivered_on_time_q():
+    """Applications whose work was verified and whose last submission came by its due date."""
+    return Q(engagement__completed_at__isnull=False, engagement__submitted_at__date__lte=F("engagement__due_on"))
 
 
-def competency_ratings(applications):
-    """Median supervisor rating per competency, as [(competency, median, students)]. No feedback is
-    recorded before engagements: an empty list. SWITCH when feedback lands."""
-    return []
+def rated_q(start, end):
+    """Applications whose work the supervisor rated, dated by the feedback."""
+    return Q(engagement__feedback__isnull=False) & _dated("engagement__feedback__given_at", start, end)
 
 
 # SQL helpers -----------------------------------------------------------------------------------
@@ -134,6 +138,20 @@ def prepare_connection():
     if connection.vendor == "sqlite":
         connection.ensure_connection()
         connection.connection.create_aggregate("MEDIAN", 1, _SqliteMedian)
+
+
+@contextmanager
+def reading():
+    """Where a page's figures are read: one transaction, set for aggregates over every student.
+    PostgreSQL does not compile the queries to machine code (JIT): for these queries compiling
+    costs more than it saves, about 0.4 s a page on the bench's data. And the per-student rows
+    are sorted and hashed in memory rather than on disk (the default work_mem is 4 MB)."""
+    prepare_connection()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('jit', 'off', true), set_config('work_mem', '32MB', true)")
+        yield
 
 
 class DaysBetween(Func):
@@ -234,10 +252,14 @@ ELIGIBLE = Q(
 )
 
 
+def _active_students():
+    return StudentProfile.objects.filter(user__role=User.Role.STUDENT, user__is_active=True)
+
+
 def profiles(filters):
     """The students counted: every active student's profile that matches the student filters,
     with their current eligibility declaration joined (at most one per student)."""
-    queryset = StudentProfile.objects.filter(user__role=User.Role.STUDENT, user__is_active=True).annotate(
+    queryset = _active_students().annotate(
         current_eligibility=FilteredRelation(
             "user__eligibility_records", condition=Q(user__eligibility_records__is_current=True)
         ),
@@ -269,18 +291,16 @@ def _organization_q(filters):
     return q
 
 
+def counted_students(filters):
+    """The user ids of the counted students, for a semi-join (``student_id__in``)."""
+    return (profiles(filters) if filters.narrows_students else _active_students()).values("user_id")
+
+
 def applications(filters):
     """Submitted applications of the counted students to organizations that match the filters."""
-    queryset = Application.objects.filter(
-        _organization_q(filters),
-        submitted_at__isnull=False,
-        student__role=User.Role.STUDENT,
-        student__is_active=True,
-        student__student_profile__isnull=False,
+    return Application.objects.filter(
+        _organization_q(filters), submitted_at__isnull=False, student_id__in=counted_students(filters)
     )
-    if filters.narrows_students:
-        queryset = queryset.filter(student__student_profile__in=profiles(filters).values("pk"))
-    return queryset
 
 
 # Figures ---------------------------------------------------------------------------------------
@@ -292,7 +312,7 @@ class Cell:
 
     value: object
     students: int
-    kind: str = "count"  # count, rate, days, money
+    kind: str = "count"  # count, rate, days, money, score
 
     @property
     def suppressed(self):
@@ -302,8 +322,6 @@ class Cell:
     def display(self):
         if self.kind == "blank":
             return ""
-        if self.kind == "missing":
-            return "not recorded yet"
         if self.suppressed:
             return SUPPRESSED
         if self.value is None:
@@ -314,6 +332,8 @@ class Cell:
             return f"{self.value:.1f} days"
         if self.kind == "money":
             return f"${self.value:,.2f}"
+        if self.kind == "score":
+            return f"{self.value:.1f}"
         return f"{self.value:,}"
 
     @property
@@ -321,9 +341,8 @@ class Cell:
         return 0 if self.suppressed or self.value is None else float(self.value)
 
 
-# A cell that counts nobody in particular: the first step's rate, a figure nothing records yet.
+# A cell that counts nobody in particular: the first step's rate.
 BLANK = Cell(None, 10**9, "blank")
-NOT_RECORDED = Cell(None, 10**9, "missing")
 
 
 def count_cell(n):
@@ -360,55 +379,154 @@ STUDENT_DIMENSIONS = {
 
 
 def _student_steps(filters):
-    """One row per student who applied to an organization that matches the filters: 1 or 0 for
-    each step the student reached in the range, and what the student earned."""
+    """One row per student with an application (to an organization that matches the filters)
+    that reached a step in the range: how many of their applications reached each step (the
+    funnel counts the student once for any), what the student earned, and the student's part of
+    the cohort the rates are about (applications submitted in the range: how many were ever
+    selected, completed, and delivered by the due date).
+
+    Applications with no step in the range add nothing, so they are left out before the grouping."""
     start, end = filters.window
+    cohort = applied_q(start, end)
+    reached = {
+        "applied": cohort,
+        "selected": selected_q(start, end),
+        "completed": completed_q(start, end),
+        "paid": paid_q(start, end),
+    }
+    queryset = Application.objects.filter(_organization_q(filters), submitted_at__isnull=False).filter(
+        reduce(operator.or_, reached.values())
+    )
     return (
-        Application.objects.filter(_organization_q(filters), submitted_at__isnull=False)
-        .values("student_id")
+        queryset.values("student_id")
         .annotate(
-            applied=_reached(applied_q(start, end)),
-            selected=_reached(selected_q(start, end)),
-            completed=_reached(completed_q(start, end)),
-            paid=_reached(paid_q(start, end)),
-            earned=Sum(earnings_field(), filter=paid_q(start, end)),
+            **{name: Count("pk", filter=condition) for name, condition in reached.items()},
+            earned=Sum(earnings_field(), filter=reached["paid"]),
+            cohort_selected=Count("pk", filter=cohort & selected_q(None, None)),
+            cohort_completed=Count("pk", filter=cohort & completed_q(None, None)),
+            cohort_on_time=Count("pk", filter=cohort & delivered_on_time_q()),
         )
         .order_by()
     )
 
 
-def _student_rows(filters):
-    """One row per counted student: the fields the funnel is split by, 1 or 0 for each step, and
-    the earnings. The applications are summed per student first and then joined to the profiles
-    (cheaper than grouping the profiles joined to every application). Returns (sql, params)."""
+COUNTS = ["applied", "selected", "completed", "paid", "cohort_selected", "cohort_completed", "cohort_on_time"]
+
+
+def _counted_here(filters):
+    """``student_id__in`` for a queryset that runs inside the funnel's query: the students of ``s``
+    when a student filter narrows them (s is then small, and reading the applications by student
+    is the cheapest plan), else the counted students as everywhere (s is every student, and a
+    join on it would be planned for far fewer rows than it holds)."""
+    if not filters.narrows_students:
+        return counted_students(filters)
+    in_s = f"SELECT s.{connection.ops.quote_name('user_id')} FROM s"  # noqa: S608 - the code's own names
+    return RawSQL(in_s, ())  # noqa: S611
+
+
+def _student_ctes(filters):
+    """The funnel's first two common table expressions, as (sql, params): ``s``, one row per
+    counted student (the fields the funnel is split by, and whether they are eligible), and ``t``,
+    the same rows with the counts of ``_student_steps`` (0 for a student without any) and the
+    earnings. The applications are counted per student first and then joined to the students
+    (cheaper than grouping the students joined to every application); when a student filter
+    narrows the students, the applications counted are only those of ``s``."""
     students = (
         profiles(filters)
         .values("pk", "user_id", *STUDENT_DIMENSIONS.values())
         .annotate(eligible=Case(When(ELIGIBLE, then=Value(1)), default=Value(0), output_field=IntegerField()))
         .order_by()
     )
-    students_sql, students_params = students.query.sql_with_params()
-    steps_sql, steps_params = _student_steps(filters).query.sql_with_params()
     qn = connection.ops.quote_name
+    steps = _student_steps(filters)
+    if filters.narrows_students:
+        steps = steps.filter(student_id__in=_counted_here(filters))
+    students_sql, students_params = students.query.sql_with_params()
+    steps_sql, steps_params = steps.query.sql_with_params()
     columns = ", ".join(f"s.{qn(name)}" for name in ["pk", *STUDENT_DIMENSIONS.values(), "eligible"])
-    steps = ", ".join(f"COALESCE(a.{qn(name)}, 0) AS {qn(name)}" for name in FLAGS[1:])
-    sql = (
-        f"SELECT {columns}, {steps}, a.{qn('earned')} AS {qn('earned')} "  # noqa: S608
-        f"FROM ({students_sql}) s LEFT JOIN ({steps_sql}) a ON a.{qn('student_id')} = s.{qn('user_id')}"
+    counts = ", ".join(f"COALESCE(a.{qn(name)}, 0) AS {qn(name)}" for name in COUNTS)
+    student_rows = (
+        f"SELECT {columns}, {counts}, a.{qn('earned')} AS {qn('earned')} "  # noqa: S608
+        f"FROM s LEFT JOIN ({steps_sql}) a ON a.{qn('student_id')} = s.{qn('user_id')}"
     )
-    return sql, (*students_params, *steps_params)
+    return f"s AS ({students_sql}), t AS ({student_rows})", (*students_params, *steps_params)
+
+
+def _time_ctes(filters):
+    """The two times, as common table expressions of the funnel's query (sql, params): ``r``, one
+    row per application of the cohort (submitted in the range) with the days to the employer's
+    first decision, a shortlist, an offer or a "not selected" made by a person (the portal's own
+    closing has no one); ``p``, one row per project whose first selection of these students falls
+    in the range, with the days from its posting."""
+    start, end = filters.window
+    chosen = Application.objects.filter(
+        _organization_q(filters), submitted_at__isnull=False, student_id__in=_counted_here(filters)
+    )
+    per_application = (
+        chosen.filter(
+            applied_q(start, end),
+            events__to_status__in=[Status.SHORTLISTED, Status.OFFERED, Status.NOT_SELECTED],
+            events__by__isnull=False,
+        )
+        .values("pk", "student_id")
+        .annotate(days=DaysBetween(Min("events__at"), Min("submitted_at")))
+        .order_by()
+    )
+    per_project = (
+        chosen.filter(offered_at__isnull=False, project__published_at__isnull=False)
+        .values("project_id")
+        .annotate(first=Min("offered_at"), days=DaysBetween(Min("offered_at"), Min("project__published_at")))
+        .filter(first__gte=start, first__lt=end)
+        .order_by()
+    )
+    r_sql, r_params = per_application.query.sql_with_params()
+    p_sql, p_params = per_project.query.sql_with_params()
+    return f"r AS ({r_sql}), p AS ({p_sql})", (*r_params, *p_params)
+
+
+def _totals(source):
+    """What a group of per-student rows adds up to: students, and students at each step (a
+    student counts once however many applications reached it), the earnings, and the cohort's
+    figures for the rates (applications, and the students behind them)."""
+    qn = connection.ops.quote_name
+
+    def students(name):
+        return f"SUM(CASE WHEN {source}.{qn(name)} > 0 THEN 1 ELSE 0 END)"
+
+    return {
+        "profiles": "COUNT(*)",
+        "eligible": f"SUM({source}.{qn('eligible')})",
+        **{name: students(name) for name in FLAGS[1:]},
+        "earned": f"SUM({source}.{qn('earned')})",
+        "applications": f"SUM({source}.{qn('applied')})",
+        "offers": f"SUM({source}.{qn('cohort_selected')})",
+        "offered_students": students("cohort_selected"),
+        "completions": f"SUM({source}.{qn('cohort_completed')})",
+        "completed_students": students("cohort_completed"),
+        "on_time": f"SUM({source}.{qn('cohort_on_time')})",
+    }
 
 
 def funnel_tables(filters):
-    """The funnel for everyone and split every way, in ONE query: the per-student rows are built
-    once (a CTE) and summed by each dimension (UNION ALL). Summing 1/0 flags per student beats
-    COUNT(DISTINCT ...) per step, which sorts the joined rows once per step and per split.
-    Returns {"all": row, "program": [rows], "class_year": [rows], ...}."""
-    inner, params = _student_rows(filters)
+    """The funnel for everyone and split every way, with all the rates need, in ONE query.
+
+    The per-student rows are built once (``t``) and summed twice: by every combination of the
+    student fields (``g``, a few dozen rows, from which the overall row and each split are sums)
+    and by program (``gp``, a student in two programs counts in each). One pass over the students
+    for all the splits, instead of one per split. Returns {"all": row, "program": [rows],
+    "class_year": [rows], ...}; the overall row also holds the median earnings per student paid
+    and the two times (``_time_ctes``), with the students and projects behind them."""
+    students, student_params = _student_ctes(filters)
+    times, time_params = _time_ctes(filters)
+    params = (*student_params, *time_params)
     qn = connection.ops.quote_name
     through = StudentProfile.programs.through._meta.db_table
     program = Program._meta.db_table
-    sums = ", ".join(["COUNT(*)", *(f"SUM(t.{qn(name)})" for name in [*FLAGS, "earned"])])
+    dimensions = ", ".join(f"t.{qn(column)}" for column in STUDENT_DIMENSIONS.values())
+    per_student = _totals("t")
+    names = list(per_student)
+    grouped = ", ".join(f"{expression} AS {qn(name)}" for name, expression in per_student.items())
+    sums = ", ".join(f"SUM(g.{qn(name)})" for name in names)
     # Typed NULLs: PostgreSQL matches the types of a UNION's columns branch by branch.
     keys = {
         "graduation_year": "INTEGER",
@@ -420,33 +538,56 @@ def funnel_tables(filters):
         "program_level": "VARCHAR(16)",
     }
 
-    # Only the code's own names and columns go into the SQL; every value is a parameter of inner.
-    def branch(name, values, source="t", group=""):
-        columns = ", ".join(values.get(key, f"CAST(NULL AS {kind})") for key, kind in keys.items())
-        grouped = f" GROUP BY {group}" if group else ""
-        return f"SELECT '{name}', {columns}, {sums} FROM {source}{grouped}"  # noqa: S608
+    # The overall row's own figures, each over its rows: NULL in the other rows.
+    median_earned, response_days, selection_days = (
+        _median_sql(column) for column in (f"t.{qn('earned')}", "r.days", "p.days")
+    )
+    overall = {
+        "median_earned": ("DOUBLE PRECISION", f"SELECT {median_earned} FROM t WHERE t.{qn('paid')} > 0"),  # noqa: S608
+        "response_days": ("DOUBLE PRECISION", f"SELECT {response_days} FROM r"),  # noqa: S608
+        "response_students": ("BIGINT", "SELECT COUNT(DISTINCT r.student_id) FROM r"),
+        "selection_days": ("DOUBLE PRECISION", f"SELECT {selection_days} FROM p"),  # noqa: S608
+        "selection_projects": ("BIGINT", "SELECT COUNT(*) FROM p"),
+    }
 
-    branches = [branch("all", {})]
+    # Only the code's own names and columns go into the SQL; every value is a parameter of the CTEs.
+    def branch(name, values, figures, source, group="", extra=None):
+        columns = ", ".join(values.get(key, f"CAST(NULL AS {kind})") for key, kind in keys.items())
+        extra = extra or ", ".join(f"CAST(NULL AS {kind})" for kind, _ in overall.values())
+        grouped = f" GROUP BY {group}" if group else ""
+        return f"SELECT '{name}', {columns}, {figures}, {extra} FROM {source}{grouped}"  # noqa: S608
+
+    branches = [branch("all", {}, sums, "g", extra=", ".join(f"({sql})" for _, sql in overall.values()))]
     for name, column in STUDENT_DIMENSIONS.items():
-        branches.append(branch(name, {column: f"t.{qn(column)}"}, group=f"t.{qn(column)}"))
+        branches.append(branch(name, {column: f"g.{qn(column)}"}, sums, "g", group=f"g.{qn(column)}"))
     branches.append(
         branch(
             "program",
             {"program_id": "pr.id", "program_name": "pr.name", "program_level": "pr.level"},
-            source=f"t LEFT JOIN {qn(through)} pp ON pp.studentprofile_id = t.{qn('pk')} "
-            f"LEFT JOIN {qn(program)} pr ON pr.id = pp.program_id",
-            group="pr.id, pr.name, pr.level",
+            ", ".join(f"gp.{qn(name)}" for name in names),
+            f"gp LEFT JOIN {qn(program)} pr ON pr.id = gp.program_id",
         )
     )
-    query = f"WITH t AS ({inner}) " + " UNION ALL ".join(branches)
+    by_program = f"t LEFT JOIN {qn(through)} pp ON pp.studentprofile_id = t.{qn('pk')}"
+    ctes = [
+        students,
+        times,
+        f"g AS (SELECT {dimensions}, {grouped} FROM t GROUP BY {dimensions})",  # noqa: S608
+        f"gp AS (SELECT pp.program_id, {grouped} FROM {by_program} GROUP BY pp.program_id)",  # noqa: S608
+    ]
+    query = f"WITH {', '.join(ctes)} " + " UNION ALL ".join(branches)
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         rows = cursor.fetchall()
-    names = ["dimension", *keys, "profiles", *FLAGS, "earned"]
+    columns = ["dimension", *keys, *names, *overall]
     tables = {"all": None, **{name: [] for name in BREAKDOWNS}}
     for values in rows:
-        row = dict(zip(names, values, strict=True))
-        # SQLite hands back floats for sums of decimals (and 0/1 for booleans); money stays exact.
+        row = dict(zip(columns, values, strict=True))
+        # PostgreSQL sums counts as numeric, SQLite sums decimals as floats: counts are ints,
+        # money stays exact.
+        for name in names:
+            if name != "earned":
+                row[name] = int(row[name] or 0)
         row["earned"] = Decimal(str(row["earned"] or 0)).quantize(Decimal("0.01"))
         if row["dimension"] == "all":
             tables["all"] = row
@@ -526,88 +667,33 @@ def _median_sql(column):
     return f"MEDIAN({column})"
 
 
-def _over(queryset, *expressions):
-    """``SELECT expressions FROM (queryset) t``: one query, for figures over grouped rows (the
-    expressions are the code's own SQL over t's columns)."""
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(expressions)} FROM ({sql}) t", params)  # noqa: S608
-        return cursor.fetchone()
+class Median(Aggregate):
+    """The median of a column (PERCENTILE_CONT in PostgreSQL, our MEDIAN() in SQLite)."""
 
+    function = "MEDIAN"
+    output_field = FloatField()
 
-def _reached(condition):
-    return Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
-
-
-def rates(filters):
-    """Rates and times: three queries, each one scan of the filtered applications grouped
-    (per application, per project, per student) and summed around it."""
-    start, end = filters.window
-    # The cohort: applications submitted in the range. An employer's decision is a shortlist,
-    # an offer or a "not selected" made by a person (the portal's own closing has no one).
-    decision = Q(
-        events__to_status__in=[Status.SHORTLISTED, Status.OFFERED, Status.NOT_SELECTED], events__by__isnull=False
-    )
-    per_application = (
-        applications(filters)
-        .filter(applied_q(start, end))
-        .values("pk", "student_id")
-        .annotate(
-            is_selected=_reached(selected_q(None, None)),
-            is_completed=_reached(completed_q(None, None)),
-            decision_days=DaysBetween(Min("events__at", filter=decision), Min("submitted_at")),
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY %(expressions)s)", **extra
         )
-        .order_by()
-    )
-    (
-        applied,
-        applied_students,
-        selected,
-        selected_students,
-        completed,
-        completed_students,
-        response_days,
-        response_students,
-    ) = _over(
-        per_application,
-        "COUNT(*)",
-        "COUNT(DISTINCT t.student_id)",
-        "SUM(t.is_selected)",
-        "COUNT(DISTINCT CASE WHEN t.is_selected = 1 THEN t.student_id END)",
-        "SUM(t.is_completed)",
-        "COUNT(DISTINCT CASE WHEN t.is_completed = 1 THEN t.student_id END)",
-        _median_sql("t.decision_days"),
-        "COUNT(DISTINCT CASE WHEN t.decision_days IS NOT NULL THEN t.student_id END)",
-    )
-    # Days from posting to the first selection, for projects whose first selection (of these
-    # students) falls in the range.
-    per_project = (
-        applications(filters)
-        .filter(offered_at__isnull=False, project__published_at__isnull=False)
-        .values("project_id")
-        .annotate(first=Min("offered_at"), days=DaysBetween(Min("offered_at"), Min("project__published_at")))
-        .filter(first__gte=start, first__lt=end)
-        .order_by()
-    )
-    selection_days, selection_projects = _over(per_project, _median_sql("t.days"), "COUNT(*)")
-    per_student = (
-        applications(filters)
-        .filter(paid_q(start, end))
-        .values("student_id")
-        .annotate(total=Sum(earnings_field()))
-        .order_by()
-    )
-    median_earned, earners = _over(per_student, _median_sql("t.total"), "COUNT(*)")
-    on_time = on_time_delivery(applications(filters).filter(applied_q(start, end)))
+
+
+def rates(filters, tables=None):
+    """Rates, times and earnings, all read by the funnel's query. The cohort: applications
+    submitted in the range."""
+    total = (tables or funnel_tables(filters))["all"]
     return {
-        "selection_rate": application_rate(selected, applied, students=selected_students or 0),
-        "completion_rate": application_rate(completed, selected, students=completed_students or 0),
-        "response_days": Cell(response_days, response_students or 0, "days"),
-        "selection_days": Cell(selection_days, selection_projects or 0, "days"),
-        "on_time": None if on_time is None else rate_cell(*on_time),
-        "median_earned": Cell(median_earned, earners or 0, "money"),
-        "applications": applied,
-        "students": applied_students,
+        "selection_rate": application_rate(total["offers"], total["applications"], students=total["offered_students"]),
+        "completion_rate": application_rate(
+            total["completions"], total["offers"], students=total["completed_students"]
+        ),
+        "response_days": Cell(total["response_days"], total["response_students"] or 0, "days"),
+        "selection_days": Cell(total["selection_days"], total["selection_projects"] or 0, "days"),
+        "on_time": rate_cell(total["on_time"], total["completions"]),
+        "median_earned": Cell(total["median_earned"], total["paid"], "money"),
+        "applications": total["applications"],
+        "students": total["applied"],
     }
 
 
@@ -615,3 +701,24 @@ def application_rate(numerator, denominator, *, students):
     """A rate over applications, hidden when fewer than five students are behind its numerator
     (the denominator's students are at least as many)."""
     return Cell(numerator / denominator if denominator else None, students, "rate")
+
+
+def competency_ratings(filters):
+    """Median supervisor rating per competency, as [(competency, median, students)], over the
+    feedback given in the range on the counted students' work (applications to organizations that
+    match the filters): one aggregate over the ratings. A median counts the students rated, so the
+    rule of small cells applies to it. Feedback whose engagement was deleted belongs to no student
+    any more and is left out."""
+    start, end = filters.window
+    rating = "engagement__feedback__ratings"
+    competency = f"{rating}__competency__name"
+    rows = (
+        applications(filters)
+        .filter(rated_q(start, end), **{f"{rating}__isnull": False})
+        .values(competency)
+        # A student's several pieces of work are several ratings, and one student.
+        .annotate(median=Median(f"{rating}__score"), students=Count("student_id", distinct=True))
+        .order_by(competency)
+        .values_list(competency, "median", "students")
+    )
+    return list(rows)

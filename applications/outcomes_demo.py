@@ -18,7 +18,9 @@ from payroll.models import CERTIFICATION_VERSION, ContractorRecord
 from payroll.payouts.models import Payout
 from portal.models import Membership, Organization, Program, StudentProfile, User, WorkEligibility
 
-from .models import Application, ApplicationEvent, Engagement
+from .completion.models import Answer3
+from .completion.services import competencies
+from .models import Application, ApplicationEvent, Engagement, Feedback, FeedbackRating
 
 S = Application.Status
 COHORT = 48
@@ -191,9 +193,10 @@ def _application(student, project, state, submitted_at):
             at=decided_at + timedelta(days=1),
         )
     if state == S.ACCEPTED:
-        # Most accepted offers of the cohort are finished work, some of it after its due date.
+        # Most accepted offers of the cohort are finished work, some of it after its due date,
+        # rated by the supervisor the next day.
         done = decided_at + timedelta(days=20)
-        Engagement.objects.create(
+        engagement = Engagement.objects.create(
             application=application,
             project=project,
             status=Engagement.Status.COMPLETED,
@@ -201,6 +204,17 @@ def _application(student, project, state, submitted_at):
             due_on=(decided_at + timedelta(days=18 + student.pk % 4)).date(),
             submitted_at=done,
             completed_at=done + timedelta(days=1),
+        )
+        feedback = Feedback.objects.create(
+            engagement=engagement,
+            organization=project.organization,
+            given_by=project.contact,
+            given_at=done + timedelta(days=2),
+            would_work_again=Answer3.YES if student.pk % 4 else Answer3.NOT_SURE,
+        )
+        FeedbackRating.objects.bulk_create(
+            FeedbackRating(feedback=feedback, competency=skill, score=3 + (student.pk + k) % 3)
+            for k, skill in enumerate(competencies())
         )
     if state == S.WITHDRAWN:
         ApplicationEvent.objects.create(

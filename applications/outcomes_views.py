@@ -21,7 +21,7 @@ from portal.permissions import CAREER_CENTER_GROUP
 
 from . import outcomes
 from .admin import _csv_cell
-from .outcomes import BLANK, BREAKDOWNS, NOT_RECORDED, STEPS, SUPPRESSED, Cell, EligibilityGroup, Filters
+from .outcomes import BLANK, BREAKDOWNS, STEPS, SUPPRESSED, Cell, EligibilityGroup, Filters, count_cell
 
 
 def can_see_outcomes(user):
@@ -203,13 +203,13 @@ def earnings_table(filters, funnel):
 
 
 def rates_table(filters, funnel):
-    figures = outcomes.rates(filters)
+    figures = outcomes.rates(filters, funnel)
     rows = [
         ("Selection rate (applications selected / submitted)", figures["selection_rate"]),
         ("Completion rate (completed / selected)", figures["completion_rate"]),
         ("Median days from submission to the employer's first decision", figures["response_days"]),
         ("Median days from posting to first selection", figures["selection_days"]),
-        ("On-time delivery", figures["on_time"] or NOT_RECORDED),
+        ("On-time delivery", figures["on_time"]),
         ("Earnings, total", outcomes.funnel(filters, funnel)["cells"]["earned"]),
         ("Earnings, median per student paid", figures["median_earned"]),
     ]
@@ -223,14 +223,17 @@ def rates_table(filters, funnel):
 
 
 def ratings_table(filters, funnel):
-    ratings = outcomes.competency_ratings(outcomes.applications(filters))
+    ratings = outcomes.competency_ratings(filters)
     return _table(
         "ratings",
         "Supervisor feedback: median rating per competency",
         "Competency",
-        [{"label": name, "cells": {"median": Cell(median, students, "days")}} for name, median, students in ratings],
-        [("median", "Median rating (1 to 5)")],
-        note="" if ratings else "No supervisor feedback is recorded yet.",
+        [
+            {"label": name, "cells": {"median": Cell(median, students, "score"), "students": count_cell(students)}}
+            for name, median, students in ratings
+        ],
+        [("median", "Median rating (1 to 5)"), ("students", "Students rated")],
+        note="" if ratings else "No supervisor feedback was given within these dates on these students' work.",
     )
 
 
@@ -270,15 +273,17 @@ def table_csv(table, filters):
 @require_GET
 @_allowed
 def dashboard(request):
-    outcomes.prepare_connection()
     form = OutcomesFilterForm(request.GET)
     filters = form.filters()
     export = request.GET.get("export")
     if export:
         if export not in EXPORTS:
             raise Http404
-        return table_csv(EXPORTS[export](filters, outcomes.funnel_tables(filters)), filters)
-    tables, equity = all_tables(filters)
+        with outcomes.reading():
+            table = EXPORTS[export](filters, outcomes.funnel_tables(filters))
+        return table_csv(table, filters)
+    with outcomes.reading():
+        tables, equity = all_tables(filters)
     query = request.GET.copy()
     query.pop("export", None)
     context = {
@@ -291,7 +296,6 @@ def dashboard(request):
         "query": query.urlencode(),
         "suppressed": SUPPRESSED,
         "small_cell": outcomes.SMALL_CELL,
-        "proxy_note": outcomes.PROXY_NOTE,
         "student_csv": reverse("outcomes:applications-csv") + ("?" + query.urlencode() if query else ""),
     }
     return TemplateResponse(request, "admin/outcomes/dashboard.html", context)

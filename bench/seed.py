@@ -252,8 +252,9 @@ def seed_student_applications(student, projects):
     )
 
 
-def session_cookie(user):
-    """A signed-in session for ``user``, as the Cookie header a browser would send."""
+def session_cookie(user, *, second_factor=False):
+    """A signed-in session for ``user``, as the Cookie header a browser would send; with
+    ``second_factor``, one whose sign-in used an authenticator app (the admin asks for it)."""
     from importlib import import_module
 
     from django.conf import settings
@@ -263,6 +264,20 @@ def session_cookie(user):
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    if second_factor:
+        from allauth.account.internal.flows.login import record_authentication
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.totp.internal.auth import TOTP
+        from django.test import RequestFactory
+
+        authenticator = (
+            Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+            or TOTP.activate(user, settings.DEMO_TOTP_SECRET).instance
+        )
+        request = RequestFactory().get("/")
+        request.session = session
+        record_authentication(request, user, "password")
+        record_authentication(request, user, "mfa", type=authenticator.type, id=authenticator.pk)
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
@@ -648,7 +663,7 @@ def outcomes_staff_cookie():
 
     staff = User.objects.create(email="staff@bench.example", role=User.Role.STAFF, is_staff=True, password=UNUSABLE)
     staff.groups.add(Group.objects.get(name=CAREER_CENTER_GROUP))
-    return session_cookie(staff)
+    return session_cookie(staff, second_factor=True)
 
 
 def seed_offer(slug, *, others=1000):

@@ -254,6 +254,8 @@ class StudentProfile(models.Model):
 
     class Meta:
         ordering = ["user__last_name", "user__first_name", "user__email"]
+        # The class years staff filter by: the outcomes page lists them on every load.
+        indexes = [models.Index(fields=["graduation_year"], name="profile_graduation_year_idx")]
 
     def __str__(self):
         return f"Profile of {self.user}"

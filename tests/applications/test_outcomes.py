@@ -3,7 +3,7 @@ rule of small cells on screen and in exports, who may open it, and a fixed numbe
 
 import csv
 import io
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,15 +14,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications import outcomes
-from applications.models import Application, ApplicationEvent, Engagement
+from applications.models import Application, ApplicationEvent, Engagement, Feedback, FeedbackRating
 from payroll.models import ContractorRecord
 from payroll.payouts.models import Payout
-from portal.models import Program, WorkEligibility
+from portal.models import Program, Skill, WorkEligibility
 from portal.permissions import CAREER_CENTER_GROUP
 from tests.factories import (
     ApplicationFactory,
     OrganizationFactory,
     ProjectFactory,
+    SkillFactory,
     StaffFactory,
     StudentFactory,
     StudentProfileFactory,
@@ -156,8 +157,6 @@ def cohort(programs, carol):
 
 
 def year_filters(**extra):
-    from datetime import date
-
     return outcomes.Filters(start=date(2025, 7, 1), end=date(2026, 6, 30), **extra)
 
 
@@ -250,12 +249,96 @@ def test_paid_counts_in_the_academic_year_of_its_date(cohort):
     StudentProfileFactory(user=late)
     apply(late, status=S.ACCEPTED, fee="700.00", offered="2026-06-29", decided="2026-07-01")
     certify_payroll(late, 99)
-    from datetime import date
-
     this_year = values(outcomes.funnel(year_filters()))
     next_year = values(outcomes.funnel(outcomes.Filters(start=date(2026, 7, 1), end=date(2027, 6, 30))))
     assert (this_year["selected"], this_year["paid"], this_year["earned"]) == (6, 5, Decimal("1500.00"))
     assert (next_year["selected"], next_year["paid"], next_year["earned"]) == (0, 1, Decimal("700.00"))
+
+
+@pytest.fixture
+def ratings(cohort, carol):
+    """Supervisor feedback on the five engagements of 2025-26 (bio0 to bio4, in that order):
+    communication 5, 4, 4, 3, 5 (median 4); problem-solving 1, 2, 3, 4, 4 (median 3);
+    adaptability 5, 5, 4 for the first three and 4, 4 for second pieces of work of bio0 and bio1
+    (median 4, three students). Another student's work, verified on
+    July 1, 2026, is rated in the next academic year (quality of work 2). One more feedback, its
+    engagement deleted, rates communication 5 (with it the median would be 4.5): it belongs to no
+    student any more."""
+    skills = {
+        name: SkillFactory(name=name, slug=name.lower().replace(" ", "-"), kind=Skill.Kind.CORE)
+        for name in ("Communication", "Problem-solving", "Adaptability", "Quality of work")
+    }
+    scores = {
+        "Communication": [5, 4, 4, 3, 5],
+        "Problem-solving": [1, 2, 3, 4, 4],
+        "Adaptability": [5, 5, 4],
+    }
+    engagements = Engagement.objects.filter(completed_at__isnull=False).order_by("application__student__email")
+    for i, engagement in enumerate(engagements):
+        feedback = Feedback.objects.create(
+            engagement=engagement,
+            organization=engagement.project.organization,
+            given_by=carol,
+            given_at=engagement.completed_at + timedelta(days=2),
+            would_work_again="yes",
+        )
+        for name, values in scores.items():
+            if i < len(values):
+                FeedbackRating.objects.create(feedback=feedback, competency=skills[name], score=values[i])
+    organization = engagements[0].project.organization
+    for student in (cohort["bio0"], cohort["bio1"]):  # a second piece of work each: five ratings, three students
+        again = apply(student, status=S.ACCEPTED, offered="2025-10-05", decided="2025-10-06").engagement
+        feedback = Feedback.objects.create(
+            engagement=again, organization=organization, given_at=at("2025-10-07"), would_work_again="yes"
+        )
+        FeedbackRating.objects.create(feedback=feedback, competency=skills["Adaptability"], score=4)
+    late = StudentFactory(email="late@example.edu")
+    StudentProfileFactory(user=late)
+    work = apply(late, status=S.ACCEPTED, offered="2026-06-29", decided="2026-07-01").engagement
+    given = Feedback.objects.create(
+        engagement=work, organization=organization, given_at=at("2026-07-03"), would_work_again="yes"
+    )
+    FeedbackRating.objects.create(feedback=given, competency=skills["Quality of work"], score=2)
+    orphan = Feedback.objects.create(
+        engagement=None, organization=organization, given_at=at("2025-10-01"), would_work_again="no"
+    )
+    FeedbackRating.objects.create(feedback=orphan, competency=skills["Communication"], score=5)
+    return skills
+
+
+def test_competency_ratings_are_medians_of_the_feedback_given_in_the_range(ratings, programs):
+    outcomes.prepare_connection()
+    assert outcomes.competency_ratings(year_filters()) == [
+        ("Adaptability", pytest.approx(4.0), 3),
+        ("Communication", pytest.approx(4.0), 5),
+        ("Problem-solving", pytest.approx(3.0), 5),
+    ]
+    # An even number of ratings: the median is halfway between the middle two.
+    FeedbackRating.objects.filter(competency=ratings["Problem-solving"], score=1).delete()
+    assert dict((name, median) for name, median, _ in outcomes.competency_ratings(year_filters()))[
+        "Problem-solving"
+    ] == pytest.approx(3.5)
+    # The filters narrow the work rated, like every other figure.
+    assert outcomes.competency_ratings(year_filters(program=programs["economics"]))[0][2] == 1
+    assert outcomes.competency_ratings(year_filters(size="large")) == []
+    # Feedback counts in the academic year it was given (the work was verified on July 1).
+    next_year = outcomes.Filters(start=date(2026, 7, 1), end=date(2027, 6, 30))
+    assert outcomes.competency_ratings(next_year) == [("Quality of work", pytest.approx(2.0), 1)]
+
+
+def test_the_ratings_table_hides_medians_behind_fewer_than_5_students(client, sid, ratings):
+    admin_login(client, sid)
+    page = client.get(URL, YEAR).content.decode()
+    table = page.split('id="table-ratings"')[1].split("</table>")[0]
+    communication = table.split("Communication")[1].split("</tr>")[0]
+    assert ">4.0<" in communication and ">5<" in communication
+    assert "fewer than 5" in table.split("Adaptability")[1].split("</tr>")[0]
+    rows = {
+        row[0]: row[1:]
+        for row in csv.reader(io.StringIO(client.get(URL, {**YEAR, "export": "ratings"}).content.decode()))
+    }
+    assert rows["Problem-solving"] == ["3.0", "5"]
+    assert rows["Adaptability"] == ["fewer than 5", "fewer than 5"]
 
 
 # The page
@@ -406,3 +489,5 @@ def test_seed_demo_gives_every_chart_groups_of_five(settings, client, sid):
         assert len(shown) >= 2, key
     programs = [r for r in outcomes.breakdown(filters, "program") if r["label"] != "No program chosen"]
     assert len(programs) == Program.objects.count() and all(r["cells"]["profiles"].value >= 5 for r in programs)
+    ratings = outcomes.competency_ratings(filters)
+    assert ratings and all(students >= 5 for _, _, students in ratings)
