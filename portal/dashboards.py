@@ -132,6 +132,7 @@ def employer_items(user):
     projects = (
         Project.objects.filter(organization=organization)
         .exclude(status=Project.Status.CANCELLED)
+        .only("title", "slug", "status", "review_note", "apply_by")
         .annotate(
             waiting=Count("applications", filter=Q(applications__status=S.SUBMITTED)),
             offers_out=Count("applications", filter=Q(applications__status=S.OFFERED)),

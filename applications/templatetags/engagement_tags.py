@@ -12,6 +12,22 @@ def engagements_for(user, limit=20):
     """The engagements ``user`` may open, unfinished first, then the most recent: one query."""
     return list(
         Engagement.objects.visible_to(user)
-        .select_related("project__organization", "application__student")
+        .select_related("project", "application__student")
+        .only(*LIST_FIELDS)
         .order_by("completed_at", "cancelled_at", "due_on", "-created_at")[:limit]
     )
+
+
+# What the list shows (the projects' and students' other columns, descriptions and all, made the
+# sort of every engagement of an organization several times wider).
+LIST_FIELDS = [
+    "status",
+    "due_on",
+    "completed_at",
+    "cancelled_at",
+    "created_at",
+    "project__title",
+    "application__student__first_name",
+    "application__student__last_name",
+    "application__student__email",
+]
