@@ -113,7 +113,7 @@ def _card(row, url_prefix):
         "rate": f"{hourly_rate(fee, hours):.2f}",
         "apply_by_iso": apply_by.isoformat(),
         "apply_by": f"{apply_by:%b} {apply_by.day}, {apply_by.year}",
-        "skills": row.get("skill_names") or [],
+        "skills": row["skill_names"],
     }
 
 
@@ -123,17 +123,15 @@ def _page_of(listings, number, *, ranked):
     ids, count = page_ids(listings, number, ranked=ranked)
     if not ids:
         return [], count
-    rows = Project.objects.filter(pk__in=ids)
+    projects = Project.objects.filter(pk__in=ids)
     if connection.vendor == "postgresql":
-        # Their skills in the same query (SQLite, on a laptop, asks separately).
+        # Their skills in the same query.
         names = Skill.objects.filter(projects=OuterRef("pk")).order_by("name").values("name")
-        rows = rows.values(*CARD_FIELDS, skill_names=ArraySubquery(names))
+        cards = {row["pk"]: row for row in projects.values(*CARD_FIELDS, skill_names=ArraySubquery(names))}
     else:
-        rows = rows.values(*CARD_FIELDS)
-    cards = {row["pk"]: row for row in rows}
-    if connection.vendor != "postgresql":
-        for pk, names in _skill_names(ids).items():
-            cards[pk]["skill_names"] = names
+        # SQLite (a laptop) has no arrays: the skills in a query of their own.
+        skills = _skill_names(ids)
+        cards = {row["pk"]: {**row, "skill_names": skills.get(row["pk"], [])} for row in projects.values(*CARD_FIELDS)}
     return [cards[pk] for pk in ids if pk in cards], count
 
 
