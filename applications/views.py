@@ -16,7 +16,6 @@ from portal.actions import post_action
 from portal.forms import EligibilityForm
 from portal.models import StudentProfile, WorkEligibility
 from portal.services import eligibility_declare
-from portal.templatetags.portal_tags import hidden_inputs
 from portal.transitions import TransitionError
 
 from . import services
@@ -318,8 +317,7 @@ def _applicants_page(request, project, *, failed=None, status=200):
         skills.setdefault(profile_id, []).append(name)
     rows = []
     blank_decline, blank_assessment = DeclineForm(), AssessmentForm()
-    for application in page.object_list:
-        profile = getattr(application.student, "student_profile", None)
+    for application, profile in zip(page.object_list, profiles, strict=True):
         assessment = getattr(application, "assessment", None)
         by_question = answers.get(application.pk, {})
         # One blank form of each kind serves every card (its fields' ids get the applicant's
@@ -363,8 +361,6 @@ def _applicants_page(request, project, *, failed=None, status=200):
             "project": project,
             "rows": rows,
             "params": params,
-            # The page's view (blind mode, state, sort, page), kept by each of its forms.
-            "hidden_params": hidden_inputs(params),
             "view_form": _view_form({"state": params.get("state", ""), "sort": sort}, counts),
             "blind": blind,
             "state": params.get("state", ""),

@@ -199,6 +199,8 @@ def test_blind_mode_keeps_names_emails_and_resumes_out_of_the_html(client, proje
     open_page = client.get(applicants_url(project, "?blind=0")).content.decode()
     assert hidden.student.email in open_page and hidden.student.get_full_name() in open_page
     assert 'name="blind" value="0"' in open_page
+    # The filters' form, and each applicant's forms (here: shortlist, select, decline, rating).
+    assert open_page.count('<input type="hidden" name="blind" value="0">') >= 5
 
 
 def test_drafts_are_not_applicants(client, project, carol):
