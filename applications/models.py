@@ -227,6 +227,7 @@ from .engagements.models import (  # noqa: E402
     Submission,
     SubmissionFile,
 )
+from .outcome_models import OutcomeApplication, OutcomeStale, OutcomeStudent, OutcomeYear  # noqa: E402
 
 __all__ = [
     "Answer",
@@ -242,6 +243,10 @@ __all__ = [
     "EngagementReminder",
     "KickoffSlot",
     "Milestone",
+    "OutcomeApplication",
+    "OutcomeStale",
+    "OutcomeStudent",
+    "OutcomeYear",
     "ReviewRequest",
     "Submission",
     "SubmissionFile",

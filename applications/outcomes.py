@@ -1,7 +1,7 @@
 """Outcomes for the career center: the funnel, rates, times, earnings and supervisors' ratings,
 all from aggregate SQL.
 
-A page of figures is two queries, read in one transaction (``reading``): the funnel with all its
+A page of figures is two queries (after the summary's refresh), read in one transaction (``reading``): the funnel with all its
 splits and everything the rates, times and earnings need (``funnel_tables``; ``rates`` only
 shapes its overall row), and the median ratings (``competency_ratings``). Python only shapes the
 handful of grouped rows that come back. The rule of small cells lives here too: a figure that counts fewer
@@ -23,6 +23,11 @@ applications are grouped per student once (only those with a step in the range, 
 counted students' when a student filter narrows them), joined to the students, then summed by
 every combination of the student fields and by program; every split and the overall row are sums
 of those few rows.
+
+For whole academic years without an organization filter (the default view), the per-student rows
+and the times per application come from the outcomes summary instead (``outcome_models``: one row
+per student, per student and year, per decided application), which the same definitions build
+and database triggers keep current (``outcome_summary``); any other range is counted live.
 """
 
 import operator
@@ -54,7 +59,7 @@ from django.utils import timezone
 
 from portal.models import Program, StudentProfile, User, WorkEligibility
 
-from .models import Application
+from .models import Application, OutcomeApplication, OutcomeStudent, OutcomeYear
 
 SMALL_CELL = 5
 SUPPRESSED = "fewer than 5"
@@ -211,6 +216,7 @@ class Filters:
     eligibility_group: str = ""
     size: str = ""
     industry: str = ""
+    summary: bool = True  # count whole academic years from the summary (False: live, to check it)
 
     @property
     def narrows_students(self):
@@ -222,9 +228,20 @@ class Filters:
         return cls(start=start, end=end)
 
     @property
+    def summary_years(self):
+        """The academic years (first calendar years, first and last) the range is made of, when
+        the summary can count it: whole academic years and no organization filter (the summary
+        counts a student's applications to every organization). Else None: counted live."""
+        whole = (self.start.month, self.start.day, self.end.month, self.end.day) == (7, 1, 6, 30)
+        if not (self.summary and whole) or self.end.year <= self.start.year or self.size or self.industry:
+            return None
+        return self.start.year, self.end.year - 1
+
+    @property
     def window(self):
-        """The range as aware datetimes, [start, end + 1 day)."""
-        zone = timezone.get_current_timezone()
+        """The range as aware datetimes, [start, end + 1 day), in the portal's own time zone (the
+        institution's academic year, whoever reads it; the summary counts in it too)."""
+        zone = timezone.get_default_timezone()
         start = timezone.make_aware(datetime.combine(self.start, time.min), zone)
         end = timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min), zone)
         return start, end
@@ -256,15 +273,29 @@ def _active_students():
     return StudentProfile.objects.filter(user__role=User.Role.STUDENT, user__is_active=True)
 
 
-def profiles(filters):
-    """The students counted: every active student's profile that matches the student filters,
-    with their current eligibility declaration joined (at most one per student)."""
-    queryset = _active_students().annotate(
+def all_profiles():
+    """Every active student's profile, with their current eligibility declaration joined (at most
+    one per student) and its group."""
+    return _active_students().annotate(
         current_eligibility=FilteredRelation(
             "user__eligibility_records", condition=Q(user__eligibility_records__is_current=True)
         ),
         eligibility_group=_eligibility_group(),
     )
+
+
+def student_rows(queryset):
+    """Profiles of ``all_profiles`` as the funnel reads them: the fields it is split by, and
+    whether the student is eligible (1 or 0, so that it sums)."""
+    return queryset.annotate(
+        profile_id=F("pk"),
+        eligible=Case(When(ELIGIBLE, then=Value(1)), default=Value(0), output_field=IntegerField()),
+    ).order_by()
+
+
+def profiles(filters):
+    """The students counted: the profiles of ``all_profiles`` that match the student filters."""
+    queryset = all_profiles()
     through = StudentProfile.programs.through
     # Subqueries, not joins: a join would repeat a student in two matching programs and double sums.
     if filters.program is not None:
@@ -416,12 +447,49 @@ COUNTS = ["applied", "selected", "completed", "paid", "cohort_selected", "cohort
 def _counted_here(filters):
     """``student_id__in`` for a queryset that runs inside the funnel's query: the students of ``s``
     when a student filter narrows them (s is then small, and reading the applications by student
-    is the cheapest plan), else the counted students as everywhere (s is every student, and a
-    join on it would be planned for far fewer rows than it holds)."""
+    is the cheapest plan), else every counted student (s is every student, and a join on it would
+    be planned for far fewer rows than it holds): the summary's when the summary counts."""
     if not filters.narrows_students:
-        return counted_students(filters)
+        return OutcomeStudent.objects.values("user_id") if filters.summary_years else counted_students(filters)
     in_s = f"SELECT s.{connection.ops.quote_name('user_id')} FROM s"  # noqa: S608 - the code's own names
     return RawSQL(in_s, ())  # noqa: S611
+
+
+def _summary_students(filters):
+    """The counted students' rows of the summary: the student filters, as ``profiles`` applies them."""
+    queryset = OutcomeStudent.objects.all()
+    through = StudentProfile.programs.through
+    if filters.program is not None:
+        queryset = queryset.filter(
+            profile_id__in=through.objects.filter(program=filters.program).values("studentprofile_id")
+        )
+    if filters.school:
+        queryset = queryset.filter(
+            profile_id__in=through.objects.filter(program__school=filters.school).values("studentprofile_id")
+        )
+    if filters.class_year:
+        queryset = queryset.filter(graduation_year=filters.class_year)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.eligibility_group:
+        queryset = queryset.filter(eligibility_group=filters.eligibility_group)
+    return queryset
+
+
+def _summary_steps(filters):
+    """What ``_student_steps`` counts, read from the summary's years of the range, as (sql, params)."""
+    first, last = filters.summary_years
+    qn = connection.ops.quote_name
+    in_s = f" AND y.{qn('student_id')} IN (SELECT s.{qn('user_id')} FROM s)"  # noqa: S608 - the code's own names
+    narrowed = in_s if filters.narrows_students else ""
+    where = f"WHERE y.{qn('year')} BETWEEN %s AND %s{narrowed}"
+    table = qn(OutcomeYear._meta.db_table)
+    names = [*COUNTS, "earned"]
+    if first == last:  # one row per student and year: nothing to add up
+        columns = ", ".join(f"y.{qn(name)}" for name in ["student_id", *names])
+        return f"SELECT {columns} FROM {table} y {where}", (first, last)  # noqa: S608
+    sums = ", ".join(f"SUM(y.{qn(name)}) AS {qn(name)}" for name in names)
+    return f"SELECT y.{qn('student_id')}, {sums} FROM {table} y {where} GROUP BY y.{qn('student_id')}", (first, last)  # noqa: S608
 
 
 def _student_ctes(filters):
@@ -430,57 +498,87 @@ def _student_ctes(filters):
     the same rows with the counts of ``_student_steps`` (0 for a student without any) and the
     earnings. The applications are counted per student first and then joined to the students
     (cheaper than grouping the students joined to every application); when a student filter
-    narrows the students, the applications counted are only those of ``s``."""
-    students = (
-        profiles(filters)
-        .values("pk", "user_id", *STUDENT_DIMENSIONS.values())
-        .annotate(eligible=Case(When(ELIGIBLE, then=Value(1)), default=Value(0), output_field=IntegerField()))
-        .order_by()
-    )
+    narrows the students, the applications counted are only those of ``s``. For whole academic
+    years both come from the summary (``outcome_models``), refreshed first."""
+    columns = ["profile_id", "user_id", *STUDENT_DIMENSIONS.values(), "eligible"]
+    if filters.summary_years:
+        # Imported here: the summary's refresh reads this module's definitions of the steps.
+        from .outcome_summary import refresh
+
+        refresh()
+        students = _summary_students(filters).values(*columns).order_by()
+        steps_sql, steps_params = _summary_steps(filters)
+    else:
+        students = student_rows(profiles(filters)).values(*columns)
+        steps = _student_steps(filters)
+        if filters.narrows_students:
+            steps = steps.filter(student_id__in=_counted_here(filters))
+        steps_sql, steps_params = steps.query.sql_with_params()
     qn = connection.ops.quote_name
-    steps = _student_steps(filters)
-    if filters.narrows_students:
-        steps = steps.filter(student_id__in=_counted_here(filters))
     students_sql, students_params = students.query.sql_with_params()
-    steps_sql, steps_params = steps.query.sql_with_params()
-    columns = ", ".join(f"s.{qn(name)}" for name in ["pk", *STUDENT_DIMENSIONS.values(), "eligible"])
+    named = ", ".join(f"s.{qn(name)}" for name in ["profile_id", *STUDENT_DIMENSIONS.values(), "eligible"])
     counts = ", ".join(f"COALESCE(a.{qn(name)}, 0) AS {qn(name)}" for name in COUNTS)
-    student_rows = (
-        f"SELECT {columns}, {counts}, a.{qn('earned')} AS {qn('earned')} "  # noqa: S608
+    rows = (
+        f"SELECT {named}, {counts}, a.{qn('earned')} AS {qn('earned')} "  # noqa: S608
         f"FROM s LEFT JOIN ({steps_sql}) a ON a.{qn('student_id')} = s.{qn('user_id')}"
     )
-    return f"s AS ({students_sql}), t AS ({student_rows})", (*students_params, *steps_params)
+    return f"s AS ({students_sql}), t AS ({rows})", (*students_params, *steps_params)
 
 
-def _time_ctes(filters):
-    """The two times, as common table expressions of the funnel's query (sql, params): ``r``, one
-    row per application of the cohort (submitted in the range) with the days to the employer's
-    first decision, a shortlist, an offer or a "not selected" made by a person (the portal's own
-    closing has no one); ``p``, one row per project whose first selection of these students falls
-    in the range, with the days from its posting."""
-    start, end = filters.window
-    chosen = Application.objects.filter(
-        _organization_q(filters), submitted_at__isnull=False, student_id__in=_counted_here(filters)
-    )
-    per_application = (
-        chosen.filter(
-            applied_q(start, end),
-            events__to_status__in=[Status.SHORTLISTED, Status.OFFERED, Status.NOT_SELECTED],
-            events__by__isnull=False,
-        )
-        .values("pk", "student_id")
-        .annotate(days=DaysBetween(Min("events__at"), Min("submitted_at")))
-        .order_by()
-    )
-    per_project = (
-        chosen.filter(offered_at__isnull=False, project__published_at__isnull=False)
+DECISIONS = [Status.SHORTLISTED, Status.OFFERED, Status.NOT_SELECTED]
+
+
+def decided_q():
+    """An employer's decision on an application (through its events): a shortlist, an offer or a
+    "not selected" made by a person (the portal's own closing has no one)."""
+    return Q(events__to_status__in=DECISIONS, events__by__isnull=False)
+
+
+def response_days(decided=None):
+    """Days from an application's submission to the employer's first decision, per application
+    (applications joined to their decision events, or to all their events with ``decided``)."""
+    return DaysBetween(Min("events__at", filter=decided), Min("submitted_at"))
+
+
+def first_selections(queryset, start, end):
+    """One row per project whose first selection among ``queryset``'s offers falls in the range,
+    with the days from its posting. ``queryset``: applications, or the summary's."""
+    return (
+        queryset.filter(offered_at__isnull=False, project__published_at__isnull=False)
         .values("project_id")
         .annotate(first=Min("offered_at"), days=DaysBetween(Min("offered_at"), Min("project__published_at")))
         .filter(first__gte=start, first__lt=end)
         .order_by()
     )
+
+
+def _time_ctes(filters):
+    """The two times, as common table expressions of the funnel's query (sql, params): ``r``, one
+    row per application of the cohort (submitted in the range) with the days to the employer's
+    first decision (``decided_q``); ``p``, one row per project whose first selection of these
+    students falls in the range, with the days from its posting. For whole academic years both
+    read the summary's applications."""
+    start, end = filters.window
+    if filters.summary_years:
+        first, last = filters.summary_years
+        chosen = OutcomeApplication.objects.all()
+        if filters.narrows_students:
+            chosen = chosen.filter(student_id__in=_counted_here(filters))
+        per_application = chosen.filter(year__gte=first, year__lte=last, response_days__isnull=False).values(
+            "student_id", days=F("response_days")
+        )
+    else:
+        chosen = Application.objects.filter(
+            _organization_q(filters), submitted_at__isnull=False, student_id__in=_counted_here(filters)
+        )
+        per_application = (
+            chosen.filter(applied_q(start, end), decided_q())
+            .values("pk", "student_id")
+            .annotate(days=response_days())
+            .order_by()
+        )
     r_sql, r_params = per_application.query.sql_with_params()
-    p_sql, p_params = per_project.query.sql_with_params()
+    p_sql, p_params = first_selections(chosen, start, end).query.sql_with_params()
     return f"r AS ({r_sql}), p AS ({p_sql})", (*r_params, *p_params)
 
 
@@ -568,7 +666,7 @@ def funnel_tables(filters):
             f"gp LEFT JOIN {qn(program)} pr ON pr.id = gp.program_id",
         )
     )
-    by_program = f"t LEFT JOIN {qn(through)} pp ON pp.studentprofile_id = t.{qn('pk')}"
+    by_program = f"t LEFT JOIN {qn(through)} pp ON pp.studentprofile_id = t.{qn('profile_id')}"
     ctes = [
         students,
         times,

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from . import outcome_summary
 from .closing import closed_projects_due
 from .engagements.tasks import engagements_due_task  # noqa: F401 - registers the task
 from .fanout import not_selected_fanout, not_selected_sweep
@@ -42,3 +43,10 @@ def completion_reminders_task():
     from .completion.services import checklist_remind_due, feedback_remind_due
 
     return {"feedback": feedback_remind_due(), "checklist": checklist_remind_due()}
+
+
+@shared_task
+def outcomes_refresh_task():
+    """Rebuild the outcomes summary of the students changed since the last refresh, so that the
+    career center's dashboard rarely has any to rebuild itself."""
+    return outcome_summary.refresh()

@@ -74,6 +74,11 @@ app.conf.update(
             "task": "applications.tasks.completion_reminders_task",
             "schedule": crontab(minute=45),
         },
+        # The outcomes summary of the students changed meanwhile (the dashboard refreshes too).
+        "outcomes-refresh": {
+            "task": "applications.tasks.outcomes_refresh_task",
+            "schedule": 300.0,
+        },
         "saved-search-digests": {
             "task": "opportunities.tasks.send_saved_search_digests",
             "schedule": crontab(minute=0, hour="7"),

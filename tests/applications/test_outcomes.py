@@ -491,3 +491,91 @@ def test_seed_demo_gives_every_chart_groups_of_five(settings, client, sid):
     assert len(programs) == Program.objects.count() and all(r["cells"]["profiles"].value >= 5 for r in programs)
     ratings = outcomes.competency_ratings(filters)
     assert ratings and all(students >= 5 for _, _, students in ratings)
+
+
+# The summary: whole academic years are counted from it, and it follows every change
+
+
+def tables(**extra):
+    return outcomes.funnel_tables(year_filters(**extra))
+
+
+def live(**extra):
+    return outcomes.funnel_tables(year_filters(summary=False, **extra))
+
+
+def _same_as_live(programs):
+    for extra in ({}, {"program": programs["economics"]}, {"class_year": 2027}, {"eligibility_group": "f1_j1"}):
+        assert tables(**extra) == live(**extra), extra
+
+
+def test_whole_years_come_from_the_summary_and_match_the_live_figures(ratings, programs):
+    outcomes.prepare_connection()
+    assert year_filters().summary_years == (2025, 2025)
+    assert outcomes.Filters(start=date(2024, 7, 1), end=date(2026, 6, 30)).summary_years == (2024, 2025)
+    assert year_filters(size="small").summary_years is None  # organizations: counted live
+    assert outcomes.Filters(start=date(2025, 7, 1), end=date(2026, 6, 29)).summary_years is None
+    _same_as_live(programs)
+    two_years = {"start": date(2024, 7, 1), "end": date(2027, 6, 30)}
+    assert outcomes.funnel_tables(outcomes.Filters(**two_years)) == outcomes.funnel_tables(
+        outcomes.Filters(**two_years, summary=False)
+    )
+    assert tables()["all"]["paid"] == 5 and tables()["all"]["response_days"] == pytest.approx(4.0)
+
+
+def test_the_summary_follows_changes_however_they_are_written(cohort, programs, carol):
+    """Bulk updates and deletes (no signals), a profile, a declaration, an account, a payout."""
+    outcomes.prepare_connection()
+    assert tables()["all"]["selected"] == 5
+    bio5 = cohort["bio5"].applications.get()
+    Application.objects.filter(pk=bio5.pk).update(offered_at=at("2025-09-10"))
+    ApplicationEvent.objects.filter(application=bio5).update(at=at("2025-09-11"))
+    assert (tables()["all"]["selected"], tables()["all"]["response_days"]) == (6, pytest.approx(4.0))
+    Engagement.objects.filter(application__student=cohort["bio4"]).update(completed_at=None)
+    Payout.objects.filter(student=cohort["bio3"]).update(status=Payout.Status.FAILED)
+    # bio4's work is no longer verified but still paid; bio3's payment failed.
+    assert (tables()["all"]["completed"], tables()["all"]["paid"]) == (4, 4)
+    assert tables() == live()
+    cohort["f1-0"].student_profile.__class__.objects.filter(user=cohort["f1-0"]).update(graduation_year=2027)
+    WorkEligibility.objects.filter(student=cohort["bio1"]).update(status=WorkEligibility.Status.REJECTED)
+    type(cohort["none"]).objects.filter(pk=cohort["none"].pk).update(is_active=False)
+    assert tables()["all"]["profiles"] == 8 and tables()["all"]["eligible"] == 7
+    assert {r["graduation_year"]: r["applied"] for r in tables()["class_year"]} == {2027: 7, 2028: 1}
+    cohort["f1-1"].delete()  # a student who only withdrew an application may delete their account
+    assert tables()["all"]["applied"] == 7
+    _same_as_live(programs)
+
+
+def test_a_refresh_rebuilds_only_what_was_noted_and_takes_each_note_once(cohort):
+    from applications import outcome_summary
+    from applications.models import OutcomeStale, OutcomeStudent
+
+    outcome_summary.refresh()
+    assert not OutcomeStale.objects.exists()
+    assert OutcomeStudent.objects.count() == 9
+    Application.objects.filter(student=cohort["bio0"]).update(offered_at=at("2025-09-20"))
+    assert set(OutcomeStale.objects.values_list("student_id", flat=True)) == {cohort["bio0"].pk}
+    assert outcome_summary.refresh() == 1
+    assert outcome_summary.refresh() == 0
+    # A change that no figure reads writes no note.
+    Application.objects.filter(student=cohort["bio0"]).update(message="Thanks")
+    assert not OutcomeStale.objects.exists()
+
+
+def test_the_beat_job_and_the_command_rebuild_the_summary(cohort):
+    from django.core.management import call_command
+
+    from applications.models import OutcomeStudent, OutcomeYear
+    from applications.tasks import outcomes_refresh_task
+    from portal.celery import app as celery_app
+
+    assert celery_app.conf.beat_schedule["outcomes-refresh"]["task"] == "applications.tasks.outcomes_refresh_task"
+    assert outcomes_refresh_task.delay().get() > 0  # everyone noted as they were made
+    assert OutcomeStudent.objects.count() == 9  # the nine students
+    assert outcomes_refresh_task.delay().get() == 0
+    OutcomeYear.objects.all().delete()  # lost, say, to a bad restore: nothing notes that
+    out = io.StringIO()
+    call_command("refresh_outcomes", "--all", stdout=out)
+    assert "Rebuilt the outcomes of" in out.getvalue()
+    assert OutcomeStudent.objects.count() == 9
+    assert tables() == live()

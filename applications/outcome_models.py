@@ -1,0 +1,68 @@
+"""The outcomes summary: what the career center's dashboard reads for whole academic years,
+instead of every student joined to every application (about a second a page at 100,000 students).
+
+Derived data, never edited: ``outcome_summary.refresh`` rebuilds a student's rows from the live
+tables, with the same definitions of the steps as the live figures. Database triggers (installed
+by this app's migration 0008) note a student in ``OutcomeStale`` whenever a row that their figures
+read changes: their applications and the employers' decisions on them, engagements and payouts,
+profile, eligibility declarations and account, whoever writes it (a queryset's ``update()`` and
+raw SQL too, which signals would miss).
+"""
+
+from django.db import models
+
+
+class OutcomeStudent(models.Model):
+    """One row per active student with a profile: the fields the funnel is split by, as the live
+    figures compute them (``outcomes.profiles``)."""
+
+    user_id = models.BigIntegerField(primary_key=True)
+    profile_id = models.BigIntegerField()
+    graduation_year = models.PositiveSmallIntegerField(null=True)
+    first_generation = models.BooleanField(null=True)
+    pell_eligible = models.BooleanField(null=True)
+    status = models.CharField(max_length=16, blank=True)
+    eligibility_group = models.CharField(max_length=32)
+    eligible = models.PositiveSmallIntegerField()  # 1 or 0, so that it sums
+
+
+class OutcomeYear(models.Model):
+    """What one student's submitted applications reached in one academic year, each step dated
+    by its own moment (``outcomes.applied_q`` and the others), and the cohort's figures: of the
+    applications submitted that year, how many were ever selected, completed, and on time."""
+
+    student_id = models.BigIntegerField()
+    year = models.SmallIntegerField(help_text="The academic year that starts on July 1 of this year.")
+    applied = models.PositiveIntegerField(default=0)
+    selected = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    paid = models.PositiveIntegerField(default=0)
+    earned = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    cohort_selected = models.PositiveIntegerField(default=0)
+    cohort_completed = models.PositiveIntegerField(default=0)
+    cohort_on_time = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["year", "student_id"], name="outcome_year_one_per_student")]
+
+
+class OutcomeApplication(models.Model):
+    """A submitted application of an active student that the employer decided on or offered: the
+    times the dashboard reads per application (``outcomes.response_days``) and per project
+    (``outcomes.first_selections``)."""
+
+    application_id = models.BigIntegerField(primary_key=True)
+    student_id = models.BigIntegerField()
+    project = models.ForeignKey(
+        "opportunities.Project", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    year = models.SmallIntegerField(help_text="The academic year of the submission.")
+    response_days = models.FloatField(null=True)
+    offered_at = models.DateTimeField(null=True)
+
+
+class OutcomeStale(models.Model):
+    """A student whose summary rows must be rebuilt: appended by the triggers (the same student
+    may be noted many times), consumed by ``outcome_summary.refresh``."""
+
+    student_id = models.BigIntegerField()
