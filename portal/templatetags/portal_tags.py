@@ -5,6 +5,7 @@ from django import template
 from django.forms import BaseForm, BaseFormSet
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.timesince import timeuntil
 
 register = template.Library()
 
@@ -135,3 +136,20 @@ def hidden_inputs(params):
             for name, value in params.items()
         )
     )
+
+
+@register.simple_tag
+def todo_items(items):
+    """The dashboard's list of things to do (``portal.dashboards.Item``), each a link, with the
+    time left when it has a deadline."""
+    rows = []
+    for item in items:
+        due = ""
+        if item.due:
+            due = (
+                f' <span class="muted">(<time datetime="{_escape(iso_datetime(item.due))}">'
+                f"{_escape(timeuntil(item.due))} left</time>)</span>"
+            )
+        urgent = ' class="todo-urgent"' if item.urgent else ""
+        rows.append(f'<li{urgent}><a href="{_escape(item.url)}">{_escape(item.text)}</a>{due}</li>')
+    return mark_safe("\n".join(rows))  # noqa: S308 - every text and address is escaped here
