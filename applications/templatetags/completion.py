@@ -13,9 +13,17 @@ register = template.Library()
 @register.inclusion_tag("completion/_dashboard_checklists.html")
 def student_checklists(user):
     """The student's completed engagements whose checklist still has open items."""
-    completions = Completion.objects.filter(
-        engagement__application__student=user, engagement__status__in=Engagement.VERIFIED
-    ).select_related("engagement__project", "engagement__application__student__student_profile")
+    completions = (
+        Completion.objects.filter(engagement__application__student=user, engagement__status__in=Engagement.VERIFIED)
+        .select_related("engagement__project", "engagement__application__student__student_profile")
+        .only(
+            *(name for name, _label, _manual in services.CHECKLIST),
+            "thanks_sent_at",
+            "engagement__completed_at",
+            "engagement__project__title",
+            "engagement__application__student__student_profile__resume_uploaded_at",
+        )
+    )
     open_lists = []
     for completion in completions:
         completion = services.checklist_refresh(completion)

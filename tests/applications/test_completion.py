@@ -473,3 +473,18 @@ def test_once_paid_the_work_keeps_its_survey_checklist_record_and_reminders(comp
     Completion.objects.filter(engagement=completed).update(survey_done_at=None)
     later = timezone.now() + timedelta(days=4)
     assert services.checklist_remind_due(now=later) == 1
+
+
+def test_the_dashboard_checklist_ticks_the_resume_and_reads_what_it_shows_in_one_query(
+    completed, alice, client, django_assert_num_queries
+):
+    Completion.objects.create(engagement=completed)
+    StudentProfileFactory(user=alice, resume_uploaded_at=timezone.now() + timedelta(minutes=1))
+    client.force_login(alice)
+    client.get("/dashboard/")  # ticks the résumé and "apply again" (the accepted application)
+    # user, applications, eligibility, payroll, engagements, checklists: nothing read field by field.
+    with django_assert_num_queries(6):
+        page = client.get("/dashboard/").content.decode()
+    assert "After “Churn &amp; retention model”" in page
+    assert "✓ Done: Update your résumé" in page and "☐ Update LinkedIn" in page
+    assert f'href="/engagements/{completed.pk}/"' in page
