@@ -12,9 +12,12 @@ from applications.models import Engagement
 
 register = template.Library()
 
+# How many engagements a page lists.
+SHOWN = 20
+
 
 @register.simple_tag
-def engagements_for(user, limit=20):
+def engagements_for(user, limit=SHOWN):
     """The engagements ``user`` may open, unfinished first, then the most recent: one query.
     The inner query picks them from the engagements' own columns, so the database joins the
     applications and students of the few it shows rather than of every one it sorts."""

@@ -488,3 +488,13 @@ def test_the_dashboard_checklist_ticks_the_resume_and_reads_what_it_shows_in_one
     assert "After “Churn &amp; retention model”" in page
     assert "✓ Done: Update your résumé" in page and "☐ Update LinkedIn" in page
     assert f'href="/engagements/{completed.pk}/"' in page
+
+
+def test_the_checklist_of_older_work_shows_when_the_dashboard_lists_only_the_latest(completed, alice, client):
+    from applications.templatetags.engagement_tags import SHOWN
+
+    Completion.objects.create(engagement=completed)
+    for _ in range(SHOWN):
+        _engagement(ProjectFactory(), alice, Status.IN_PROGRESS)
+    client.force_login(alice)
+    assert "After “Churn &amp; retention model”" in client.get("/dashboard/").content.decode()
