@@ -3,7 +3,6 @@
 from html import escape as _escape  # plain str, quotes too: Django's escape() wraps it in SafeString
 
 from django import template
-from django.db.models import Subquery
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -18,16 +17,12 @@ SHOWN = 20
 
 @register.simple_tag
 def engagements_for(user, limit=SHOWN):
-    """The engagements ``user`` may open, unfinished first, then the most recent: one query.
-    The inner query picks them from the engagements' own columns, so the database joins the
-    applications and students of the few it shows rather than of every one it sorts."""
-    order = ("completed_at", "cancelled_at", "due_on", "-created_at")
-    shown = Engagement.objects.visible_to(user).order_by(*order).values("pk")[:limit]
+    """The engagements ``user`` may open, unfinished first, then the most recent: one query."""
     return list(
-        Engagement.objects.filter(pk__in=Subquery(shown))
+        Engagement.objects.visible_to(user)
         .select_related("project", "application__student")
         .only(*LIST_FIELDS)
-        .order_by(*order)
+        .order_by("completed_at", "cancelled_at", "due_on", "-created_at")[:limit]
     )
 
 
