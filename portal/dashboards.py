@@ -51,13 +51,15 @@ def student_items(user, *, today=None):
     applications = list(
         Application.objects.filter(student=user, status__in=[S.OFFERED, S.DRAFT, S.ACCEPTED])
         .select_related("project")
+        .only("status", "offer_expires_at", "project__title", "project__slug", "project__apply_by")
         .annotate(
             review_answered=Exists(ReviewRequest.objects.filter(application=OuterRef("pk"), answered_at__isnull=False))
         )
         .order_by("offer_expires_at", "project__apply_by", "pk")
     )
-    record = WorkEligibility.objects.filter(student=user, is_current=True).first()
-    payroll = ContractorRecord.objects.filter(student=user).first()
+    record = WorkEligibility.objects.filter(student=user, is_current=True).only("status", "ends_on").first()
+    # Whether the sign-up is complete needs no taxpayer id or account number decrypted.
+    payroll = ContractorRecord.objects.filter(student=user).defer("tin", "account_number").first()
 
     offers, reviewed, drafts = [], [], []
     accepted = False

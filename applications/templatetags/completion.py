@@ -6,16 +6,33 @@ from django import template
 from ..completion import services
 from ..completion.models import Completion, Survey
 from ..models import Engagement
+from .engagement_tags import SHOWN
 
 register = template.Library()
 
 
 @register.inclusion_tag("completion/_dashboard_checklists.html")
-def student_checklists(user):
-    """The student's completed engagements whose checklist still has open items."""
-    completions = Completion.objects.filter(
-        engagement__application__student=user, engagement__status__in=Engagement.VERIFIED
-    ).select_related("engagement__project", "engagement__application__student__student_profile")
+def student_checklists(user, engagements=None):
+    """The student's completed engagements whose checklist still has open items. The page's
+    list of the student's engagements (``engagements_for``), when it is all of them, tells
+    whether there is any completed one to look for."""
+    if (
+        engagements is not None
+        and len(engagements) < SHOWN
+        and not any(engagement.status in Engagement.VERIFIED for engagement in engagements)
+    ):
+        return {"checklists": []}
+    completions = (
+        Completion.objects.filter(engagement__application__student=user, engagement__status__in=Engagement.VERIFIED)
+        .select_related("engagement__project", "engagement__application__student__student_profile")
+        .only(
+            *(name for name, _label, _manual in services.CHECKLIST),
+            "thanks_sent_at",
+            "engagement__completed_at",
+            "engagement__project__title",
+            "engagement__application__student__student_profile__resume_uploaded_at",
+        )
+    )
     open_lists = []
     for completion in completions:
         completion = services.checklist_refresh(completion)

@@ -1,14 +1,22 @@
 """The reader's engagements, for pages of apps that cannot import this one (the dashboards)."""
 
+from html import escape as _escape  # plain str, quotes too: Django's escape() wraps it in SafeString
+
 from django import template
+from django.template.defaultfilters import date as date_filter
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from applications.models import Engagement
 
 register = template.Library()
 
+# How many engagements a page lists.
+SHOWN = 20
+
 
 @register.simple_tag
-def engagements_for(user, limit=20):
+def engagements_for(user, limit=SHOWN):
     """The engagements ``user`` may open, unfinished first, then the most recent: one query."""
     return list(
         Engagement.objects.visible_to(user)
@@ -31,3 +39,22 @@ LIST_FIELDS = [
     "application__student__last_name",
     "application__student__email",
 ]
+
+
+@register.simple_tag
+def engagement_items(engagements, user):
+    """The list's items: the project, the student's name for the organization's members, the
+    state, and the due date while the work is open. One format per item, not a node per field."""
+    employer = user.is_employer
+    items = []
+    for engagement in engagements:
+        student = f" · {_escape(engagement.application.student.get_full_name())}" if employer else ""
+        due = ""
+        if engagement.due_on and not engagement.is_finished:
+            due = f" · due {_escape(date_filter(engagement.due_on, 'M j'))}"
+        items.append(
+            f'<li><a href="{_escape(reverse("engagements:detail", args=[engagement.pk]))}">'
+            f"{_escape(engagement.project.title)}</a>{student}"
+            f' · <span class="badge">{_escape(engagement.get_status_display())}</span>{due}</li>'
+        )
+    return mark_safe("\n".join(items))  # noqa: S308 - every value is escaped above

@@ -1,10 +1,14 @@
 import datetime
+import functools
 from html import escape as _escape  # plain str, quotes too: Django's escape() wraps it in SafeString
 
 from django import template
+from django.conf import settings
 from django.forms import BaseForm, BaseFormSet
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.timesince import timeuntil
 
 register = template.Library()
 
@@ -135,3 +139,69 @@ def hidden_inputs(params):
             for name, value in params.items()
         )
     )
+
+
+@register.simple_tag
+def todo_items(items):
+    """The dashboard's list of things to do (``portal.dashboards.Item``), each a link, with the
+    time left when it has a deadline."""
+    rows = []
+    for item in items:
+        due = ""
+        if item.due:
+            due = (
+                f' <span class="muted">(<time datetime="{_escape(iso_datetime(item.due))}">'
+                f"{_escape(timeuntil(item.due))} left</time>)</span>"
+            )
+        urgent = ' class="todo-urgent"' if item.urgent else ""
+        rows.append(f'<li{urgent}><a href="{_escape(item.url)}">{_escape(item.text)}</a>{due}</li>')
+    return mark_safe("\n".join(rows))  # noqa: S308 - every text and address is escaped here
+
+
+# The main navigation's links for each role (the context processor's ``nav_role``), before the
+# sign-out form. They name no person: only the role and the URL configuration change them.
+NAV_LINKS = {
+    "anonymous": [
+        ("portal:home", "Home", ""),
+        ("opportunities:project-list", "Projects", ""),
+        ("account_login", "Sign in", ""),
+        ("account_signup", "Sign up", "button button-small"),
+    ],
+    "staff": [
+        ("portal:dashboard", "Dashboard", ""),
+        ("opportunities:project-list", "Projects", ""),
+        ("admin:index", "Admin", ""),
+    ],
+    "student": [
+        ("portal:dashboard", "Dashboard", ""),
+        ("opportunities:project-list", "Projects", ""),
+        ("applications:list", "Applications", ""),
+        ("portal:profile", "Profile", ""),
+        ("applications:eligibility", "Eligibility", ""),
+        ("payroll:home", "Payroll", ""),
+        ("opportunities:saved-search-list", "Saved searches", ""),
+    ],
+    "employer": [
+        ("portal:dashboard", "Dashboard", ""),
+        ("opportunities:project-list", "Projects", ""),
+        ("opportunities:employer-project-list", "My projects", ""),
+        ("organizations:detail", "Organization", ""),
+    ],
+}
+SIGNED_IN_LINKS = [("account_email", "Account", ""), ("portal:time-zone", "Time zone", "")]
+
+
+@functools.lru_cache(maxsize=64)
+def _nav_links(role, script_prefix, urlconf):
+    links = NAV_LINKS.get(role, NAV_LINKS["employer"][:2]) + (SIGNED_IN_LINKS if role != "anonymous" else [])
+    items = []
+    for name, label, css in links:
+        css = f' class="{css}"' if css else ""
+        items.append(f'<li><a{css} href="{_escape(reverse(name, urlconf=urlconf))}">{_escape(label)}</a></li>')
+    return mark_safe("".join(items))  # noqa: S308 - the addresses and labels are ours, escaped all the same
+
+
+@register.simple_tag
+def nav_links(role):
+    """The navigation's links for ``role``: reversed once per process, not on every page."""
+    return _nav_links(role, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)

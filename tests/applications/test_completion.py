@@ -473,3 +473,28 @@ def test_once_paid_the_work_keeps_its_survey_checklist_record_and_reminders(comp
     Completion.objects.filter(engagement=completed).update(survey_done_at=None)
     later = timezone.now() + timedelta(days=4)
     assert services.checklist_remind_due(now=later) == 1
+
+
+def test_the_dashboard_checklist_ticks_the_resume_and_reads_what_it_shows_in_one_query(
+    completed, alice, client, django_assert_num_queries
+):
+    Completion.objects.create(engagement=completed)
+    StudentProfileFactory(user=alice, resume_uploaded_at=timezone.now() + timedelta(minutes=1))
+    client.force_login(alice)
+    client.get("/dashboard/")  # ticks the résumé and "apply again" (the accepted application)
+    # user, applications, eligibility, payroll, engagements, checklists: nothing read field by field.
+    with django_assert_num_queries(6):
+        page = client.get("/dashboard/").content.decode()
+    assert "After “Churn &amp; retention model”" in page
+    assert "✓ Done: Update your résumé" in page and "☐ Update LinkedIn" in page
+    assert f'href="/engagements/{completed.pk}/"' in page
+
+
+def test_the_checklist_of_older_work_shows_when_the_dashboard_lists_only_the_latest(completed, alice, client):
+    from applications.templatetags.engagement_tags import SHOWN
+
+    Completion.objects.create(engagement=completed)
+    for _ in range(SHOWN):
+        _engagement(ProjectFactory(), alice, Status.IN_PROGRESS)
+    client.force_login(alice)
+    assert "After “Churn &amp; retention model”" in client.get("/dashboard/").content.decode()

@@ -2,6 +2,9 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import escape
 
 from applications.models import Application, Assessment
 from applications.views import APPLICANTS_PER_PAGE
@@ -149,6 +152,31 @@ def test_nobody_else_sees_or_touches_a_students_application(client, project, rea
     response = method(url)
     assert response.status_code == 302 and "/accounts/login/" in response.url
     assert Application.objects.get().status == S.OFFERED
+
+
+def test_each_row_of_the_list_links_to_the_next_step_and_escapes_what_employers_wrote(client, alice):
+    from applications.models import Engagement
+
+    draft = ApplicationFactory(student=alice, project__title="Draft <b>bold</b> & co", answers=False)
+    offer = ApplicationFactory(student=alice, status=S.OFFERED, project__organization__name='O"Brien <Inc>')
+    accepted = ApplicationFactory(student=alice, status=S.ACCEPTED, answers=False)
+    engagement = Engagement.objects.create(application=accepted, project=accepted.project)
+    declined = ApplicationFactory(student=alice, status=S.NOT_SELECTED, answers=False)
+    client.force_login(alice)
+    page = client.get("/applications/").content.decode()
+
+    assert "Draft &lt;b&gt;bold&lt;/b&gt; &amp; co" in page and "<b>bold</b>" not in page
+    assert "O&quot;Brien &lt;Inc&gt;" in page
+    assert f'<a href="{apply_url(draft.project)}">Finish your answers and submit.</a>' in page
+    expires = timezone.localtime(offer.offer_expires_at)
+    assert (
+        f'<a href="/applications/{offer.pk}/">Accept or decline the offer.</a> '
+        f'<span class="muted">(by {date_format(expires, "M j, g:i A T")})</span>'
+    ) in page
+    assert f'<a href="/engagements/{engagement.pk}/">Your project: awaiting kick-off</a>' in page
+    assert '<td><span class="badge app-not_selected">Not selected</span></td><td>Apply to another project.</td>' in page
+    for application in (draft, offer, accepted, declined):
+        assert f'<a href="/applications/{application.pk}/">{escape(application.project.title)}</a>' in page
 
 
 def test_a_student_list_shows_only_their_own(client, project, ready_alice, bob):

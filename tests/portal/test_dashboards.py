@@ -86,7 +86,8 @@ def test_a_refused_declaration_is_on_the_students_dashboard(client, alice):
 def test_the_student_dashboard_runs_a_fixed_number_of_queries(client, alice, n, django_assert_num_queries):
     student_world(alice, n)
     client.force_login(alice)
-    with django_assert_num_queries(6):  # user, applications, eligibility, payroll, engagements, checklists
+    # user, applications, eligibility, payroll, engagements (no completed one: no checklists)
+    with django_assert_num_queries(5):
         response = client.get(reverse("portal:dashboard"))
     assert response.content.decode().count("Answer the offer for") == n
 
@@ -164,3 +165,40 @@ def test_staff_see_each_queue_with_its_size_in_a_fixed_number_of_queries(client,
         f"{n} emails failed or stuck",
     ]
     assert found[2][0] == "/admin/opportunities/project/?queue=review"
+
+
+def test_an_item_is_escaped_and_shows_its_deadline_and_urgency(client, alice):
+    offer = ApplicationFactory(student=alice, status=S.OFFERED, project__title="<i>Rock</i> & “roll”")
+    client.force_login(alice)
+    page = client.get(reverse("portal:dashboard")).content.decode()
+    deadline = timezone.localtime(offer.offer_expires_at)
+    title = "&lt;i&gt;Rock&lt;/i&gt; &amp; “roll”"
+    assert (
+        f'<li class="todo-urgent"><a href="{offer.get_absolute_url()}">Answer the offer for “{title}” by '
+        f"{deadline:%b} {deadline.day}, {deadline.year}</a> "
+        f'<span class="muted">(<time datetime="{deadline.isoformat(timespec="seconds")}">'
+    ) in page
+    assert re.search(r'<time datetime="[^"]+">\d+\s(day|hour)s?(, \d+\s\w+)? left</time>\)</span></li>', page)
+    assert '<li><a href="/eligibility/">Declare your work eligibility before you apply</a></li>' in page
+
+
+def test_the_engagements_show_the_state_the_due_date_and_for_employers_the_student(client, alice, carol):
+    from applications.models import Engagement
+
+    project = ProjectFactory(organization=carol.membership.organization, contact=carol, title="Tom & <Jerry>")
+    application = ApplicationFactory(project=project, student=alice, status=S.ACCEPTED, answers=False)
+    due = timezone.localdate() + timedelta(days=9)
+    engagement = Engagement.objects.create(
+        application=application, project=project, status=Engagement.Status.IN_PROGRESS, due_on=due
+    )
+    link = f'<li><a href="/engagements/{engagement.pk}/">Tom &amp; &lt;Jerry&gt;</a>'
+    state = f' · <span class="badge">In progress</span> · due {due:%b} {due.day}</li>'
+    client.force_login(alice)
+    assert link + state in client.get(reverse("portal:dashboard")).content.decode()
+    client.force_login(carol)
+    assert link + " · Alice Adams" + state in client.get(reverse("portal:dashboard")).content.decode()
+    Engagement.objects.filter(pk=engagement.pk).update(status=Engagement.Status.CANCELLED)
+    assert (
+        link + ' · Alice Adams · <span class="badge">Cancelled</span></li>'
+        in client.get(reverse("portal:dashboard")).content.decode()
+    )

@@ -179,3 +179,58 @@ def test_healthz_fails_when_the_database_does_not_answer(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert json.loads(response.content)["checks"]["database"] == "error"
+
+
+NAV = {
+    "anonymous": [
+        ("Home", "/"),
+        ("Projects", "/projects/"),
+        ("Sign in", "/accounts/login/"),
+        ("Sign up", "/accounts/signup/"),
+    ],
+    "alice": [
+        ("Dashboard", "/dashboard/"),
+        ("Projects", "/projects/"),
+        ("Applications", "/applications/"),
+        ("Profile", "/profile/"),
+        ("Eligibility", "/eligibility/"),
+        ("Payroll", "/payroll/"),
+        ("Saved searches", "/projects/saved/"),
+        ("Account", "/accounts/email/"),
+        ("Time zone", "/profile/time-zone/"),
+    ],
+    "carol": [
+        ("Dashboard", "/dashboard/"),
+        ("Projects", "/projects/"),
+        ("My projects", "/employer/projects/"),
+        ("Organization", "/organization/"),
+        ("Account", "/accounts/email/"),
+        ("Time zone", "/profile/time-zone/"),
+    ],
+    "sid": [
+        ("Dashboard", "/dashboard/"),
+        ("Projects", "/projects/"),
+        ("Admin", "/admin/"),
+        ("Account", "/accounts/email/"),
+        ("Time zone", "/profile/time-zone/"),
+    ],
+}
+
+
+@pytest.mark.parametrize("who", NAV)
+def test_the_navigation_has_each_roles_links_and_a_sign_out_form_once_signed_in(client, request, who):
+    import re
+
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    page = client.get("/projects/").content.decode()
+    nav = re.search(r'<nav aria-label="Main">.*?</nav>', page, re.S).group(0)
+    links = [
+        (label, href) for href, label in re.findall(r'<li><a(?: class="[^"]+")? href="([^"]+)">([^<]+)</a></li>', nav)
+    ]
+    assert links == NAV[who]
+    signs_out = re.search(
+        r'<form method="post" action="/accounts/logout/".*?name="csrfmiddlewaretoken".*?Sign out', nav, re.S
+    )
+    assert bool(signs_out) == (who != "anonymous")
+    assert ('<a class="button button-small" href="/accounts/signup/">Sign up</a>' in nav) == (who == "anonymous")
