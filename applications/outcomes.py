@@ -1,9 +1,10 @@
 """Outcomes for the career center: the funnel, rates, times, earnings and supervisors' ratings,
 all from aggregate SQL.
 
-A page of figures is two queries (after the summary's refresh), read in one transaction (``reading``): the funnel with all its
-splits and everything the rates, times and earnings need (``funnel_tables``; ``rates`` only
-shapes its overall row), and the median ratings (``competency_ratings``). Python only shapes the
+A page of figures is two queries (after the summary's refresh), read in one transaction
+(``reading``): the funnel with all its splits and everything the rates, times and earnings need
+(``funnel_tables``; ``rates`` only shapes its overall row), and the median ratings
+(``competency_ratings``). Python only shapes the
 handful of grouped rows that come back. The rule of small cells lives here too: a figure that counts fewer
 than five students is shown as "fewer than 5", on screen and in exports.
 
