@@ -24,7 +24,7 @@ from .models import Application, OutcomeApplication, OutcomeStale, OutcomeStuden
 # Any constant: the key of PostgreSQL's advisory lock that lets one refresh run at a time.
 LOCK_KEY = 727_001
 
-COUNTS = ["applied", "selected", "completed", "paid", "cohort_selected", "cohort_completed", "cohort_on_time"]
+COUNTS = outcomes.COUNTS
 
 
 def academic_year_of(field, *, is_date=False):

@@ -296,15 +296,20 @@ def student_rows(queryset):
 
 def profiles(filters):
     """The students counted: the profiles of ``all_profiles`` that match the student filters."""
-    queryset = all_profiles()
+    return narrow_students(all_profiles(), filters, profile="pk")
+
+
+def narrow_students(queryset, filters, *, profile):
+    """``queryset`` (of profiles, or the summary's students; ``profile`` names the profile's id)
+    narrowed by the student filters."""
     through = StudentProfile.programs.through
     # Subqueries, not joins: a join would repeat a student in two matching programs and double sums.
     if filters.program is not None:
-        queryset = queryset.filter(pk__in=through.objects.filter(program=filters.program).values("studentprofile_id"))
+        programs = through.objects.filter(program=filters.program)
+        queryset = queryset.filter(**{f"{profile}__in": programs.values("studentprofile_id")})
     if filters.school:
-        queryset = queryset.filter(
-            pk__in=through.objects.filter(program__school=filters.school).values("studentprofile_id")
-        )
+        schools = through.objects.filter(program__school=filters.school)
+        queryset = queryset.filter(**{f"{profile}__in": schools.values("studentprofile_id")})
     if filters.class_year:
         queryset = queryset.filter(graduation_year=filters.class_year)
     if filters.status:
@@ -456,27 +461,6 @@ def _counted_here(filters):
     return RawSQL(in_s, ())  # noqa: S611
 
 
-def _summary_students(filters):
-    """The counted students' rows of the summary: the student filters, as ``profiles`` applies them."""
-    queryset = OutcomeStudent.objects.all()
-    through = StudentProfile.programs.through
-    if filters.program is not None:
-        queryset = queryset.filter(
-            profile_id__in=through.objects.filter(program=filters.program).values("studentprofile_id")
-        )
-    if filters.school:
-        queryset = queryset.filter(
-            profile_id__in=through.objects.filter(program__school=filters.school).values("studentprofile_id")
-        )
-    if filters.class_year:
-        queryset = queryset.filter(graduation_year=filters.class_year)
-    if filters.status:
-        queryset = queryset.filter(status=filters.status)
-    if filters.eligibility_group:
-        queryset = queryset.filter(eligibility_group=filters.eligibility_group)
-    return queryset
-
-
 def _summary_steps(filters):
     """What ``_student_steps`` counts, read from the summary's years of the range, as (sql, params)."""
     first, last = filters.summary_years
@@ -507,7 +491,7 @@ def _student_ctes(filters):
         from .outcome_summary import refresh
 
         refresh()
-        students = _summary_students(filters).values(*columns).order_by()
+        students = narrow_students(OutcomeStudent.objects.all(), filters, profile="profile_id").values(*columns)
         steps_sql, steps_params = _summary_steps(filters)
     else:
         students = student_rows(profiles(filters)).values(*columns)
