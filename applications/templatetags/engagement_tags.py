@@ -17,12 +17,18 @@ SHOWN = 20
 
 @register.simple_tag
 def engagements_for(user, limit=SHOWN):
-    """The engagements ``user`` may open, unfinished first, then the most recent: one query."""
+    """The engagements ``user`` may open, unfinished first, then the most recent: one query.
+
+    The ``limit`` shown are picked from the engagements alone, then joined to their project and
+    student: joining every engagement of an organization before sorting cost an employer's
+    dashboard several times more."""
+    order = ["completed_at", "cancelled_at", "due_on", "-created_at"]
+    shown = Engagement.objects.visible_to(user).order_by(*order).values("pk")[:limit]
     return list(
-        Engagement.objects.visible_to(user)
+        Engagement.objects.filter(pk__in=shown)
         .select_related("project", "application__student")
         .only(*LIST_FIELDS)
-        .order_by("completed_at", "cancelled_at", "due_on", "-created_at")[:limit]
+        .order_by(*order, "pk")
     )
 
 
