@@ -579,3 +579,23 @@ def test_the_beat_job_and_the_command_rebuild_the_summary(cohort):
     assert "Rebuilt the outcomes of" in out.getvalue()
     assert OutcomeStudent.objects.count() == 9
     assert tables() == live()
+
+
+def test_a_large_refresh_updates_the_planner_statistics_and_a_small_one_does_not(cohort, monkeypatch):
+    from applications import outcome_summary
+
+    def analyzed():
+        with CaptureQueriesContext(connection) as queries:
+            outcome_summary.refresh()
+        return {q["sql"].split()[1].strip('"') for q in queries.captured_queries if q["sql"].startswith("ANALYZE")}
+
+    monkeypatch.setattr(outcome_summary, "ANALYZE_FROM", 9)
+    outcome_summary.note_everyone()  # the nine students
+    assert analyzed() == {
+        "applications_outcomestudent",
+        "applications_outcomeyear",
+        "applications_outcomeapplication",
+    }
+    Application.objects.filter(student=cohort["bio0"]).update(offered_at=at("2025-09-20"))
+    assert analyzed() == set()
+    assert tables() == live()
