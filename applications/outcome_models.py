@@ -23,6 +23,7 @@ class OutcomeStudent(models.Model):
     pell_eligible = models.BooleanField(null=True)
     status = models.CharField(max_length=16, blank=True)
     eligibility_group = models.CharField(max_length=32)
+    program_key = models.TextField(blank=True, help_text="The student's program ids: outcomes.ProgramKey.")
     eligible = models.PositiveSmallIntegerField()  # 1 or 0, so that it sums
 
 

@@ -125,7 +125,7 @@ def refresh():
         OutcomeYear.objects.filter(student_id__in=noted).delete()
         OutcomeApplication.objects.filter(student_id__in=noted).delete()
         students = outcomes.student_rows(outcomes.all_profiles().filter(user_id__in=noted))
-        columns = ["profile_id", "user_id", *outcomes.STUDENT_DIMENSIONS.values(), "status", "eligible"]
+        columns = ["profile_id", "user_id", *outcomes.STUDENT_DIMENSIONS.values(), "status", "program_key", "eligible"]
         named = ", ".join(f"s.{qn(name)}" for name in columns)
         _insert(OutcomeStudent, students.values(*columns), columns, f"SELECT {named} FROM ({{sql}}) AS s")  # noqa: S608
         counts = ", ".join(f"SUM(u.{qn(name)})" for name in [*COUNTS, "earned"])

@@ -50,12 +50,16 @@ from django.db.models import (
     Func,
     IntegerField,
     Min,
+    OuterRef,
     Q,
+    Subquery,
     Sum,
+    TextField,
     Value,
     When,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portal.models import Program, StudentProfile, User, WorkEligibility
@@ -285,11 +289,38 @@ def all_profiles():
     )
 
 
+class ProgramKey(Aggregate):
+    """A student's program ids as one text, "3,17" ("" for none), in no set order: the funnel
+    groups the students by it together with their other fields, then splits those few groups
+    by program (``funnel_tables``), instead of joining every student to their programs."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(CAST(%(expressions)s AS TEXT), ',')"
+    output_field = TextField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="GROUP_CONCAT", template="%(function)s(%(expressions)s, ',')")
+
+
+def _program_key():
+    through = StudentProfile.programs.through
+    keys = (
+        through.objects.filter(studentprofile_id=OuterRef("pk"))
+        .order_by()
+        .values("studentprofile_id")
+        .annotate(key=ProgramKey("program_id"))
+        .values("key")
+    )
+    return Coalesce(Subquery(keys), Value(""), output_field=TextField())
+
+
 def student_rows(queryset):
-    """Profiles of ``all_profiles`` as the funnel reads them: the fields it is split by, and
-    whether the student is eligible (1 or 0, so that it sums)."""
+    """Profiles of ``all_profiles`` as the funnel reads them: the fields it is split by, their
+    programs (``program_key``: see ``ProgramKey``), and whether the student is eligible (1 or 0,
+    so that it sums)."""
     return queryset.annotate(
         profile_id=F("pk"),
+        program_key=_program_key(),
         eligible=Case(When(ELIGIBLE, then=Value(1)), default=Value(0), output_field=IntegerField()),
     ).order_by()
 
@@ -485,7 +516,7 @@ def _student_ctes(filters):
     (cheaper than grouping the students joined to every application); when a student filter
     narrows the students, the applications counted are only those of ``s``. For whole academic
     years both come from the summary (``outcome_models``), refreshed first."""
-    columns = ["profile_id", "user_id", *STUDENT_DIMENSIONS.values(), "eligible"]
+    columns = ["profile_id", "user_id", *STUDENT_DIMENSIONS.values(), "program_key", "eligible"]
     if filters.summary_years:
         # Imported here: the summary's refresh reads this module's definitions of the steps.
         from .outcome_summary import refresh
@@ -501,7 +532,9 @@ def _student_ctes(filters):
         steps_sql, steps_params = steps.query.sql_with_params()
     qn = connection.ops.quote_name
     students_sql, students_params = students.query.sql_with_params()
-    named = ", ".join(f"s.{qn(name)}" for name in ["profile_id", *STUDENT_DIMENSIONS.values(), "eligible"])
+    named = ", ".join(
+        f"s.{qn(name)}" for name in ["profile_id", *STUDENT_DIMENSIONS.values(), "program_key", "eligible"]
+    )
     counts = ", ".join(f"COALESCE(a.{qn(name)}, 0) AS {qn(name)}" for name in COUNTS)
     rows = (
         f"SELECT {named}, {counts}, a.{qn('earned')} AS {qn('earned')} "  # noqa: S608
@@ -593,22 +626,26 @@ def _totals(source):
 def funnel_tables(filters):
     """The funnel for everyone and split every way, with all the rates need, in ONE query.
 
-    The per-student rows are built once (``t``) and summed twice: by every combination of the
-    student fields (``g``, a few dozen rows, from which the overall row and each split are sums)
-    and by program (``gp``, a student in two programs counts in each). One pass over the students
-    for all the splits, instead of one per split. Returns {"all": row, "program": [rows],
+    The per-student rows are built once (``t``) and summed once, by every combination of the
+    student fields and programs (``tg``, a few dozen rows); then ``tg`` is summed by the student
+    fields (``g``, from which the overall row and each split are sums) and by program (``gp``, each
+    group once per program in its key: a student in two programs counts in each). One pass over
+    the students for all the splits, instead of one per split. Returns {"all": row, "program": [rows],
     "class_year": [rows], ...}; the overall row also holds the median earnings per student paid
     and the two times (``_time_ctes``), with the students and projects behind them."""
     students, student_params = _student_ctes(filters)
     times, time_params = _time_ctes(filters)
     params = (*student_params, *time_params)
     qn = connection.ops.quote_name
-    through = StudentProfile.programs.through._meta.db_table
     program = Program._meta.db_table
     dimensions = ", ".join(f"t.{qn(column)}" for column in STUDENT_DIMENSIONS.values())
     per_student = _totals("t")
     names = list(per_student)
     grouped = ", ".join(f"{expression} AS {qn(name)}" for name, expression in per_student.items())
+
+    def summed(source):
+        return ", ".join(f"SUM({source}.{qn(name)}) AS {qn(name)}" for name in names)
+
     sums = ", ".join(f"SUM(g.{qn(name)})" for name in names)
     # Typed NULLs: PostgreSQL matches the types of a UNION's columns branch by branch.
     keys = {
@@ -651,12 +688,15 @@ def funnel_tables(filters):
             f"gp LEFT JOIN {qn(program)} pr ON pr.id = gp.program_id",
         )
     )
-    by_program = f"t LEFT JOIN {qn(through)} pp ON pp.studentprofile_id = t.{qn('profile_id')}"
+    group_dimensions = ", ".join(f"tg.{qn(column)}" for column in STUDENT_DIMENSIONS.values())
+    keyed = f"{dimensions}, t.{qn('program_key')}"
+    by_program, program_id = _programs_of("tg")
     ctes = [
         students,
         times,
-        f"g AS (SELECT {dimensions}, {grouped} FROM t GROUP BY {dimensions})",  # noqa: S608
-        f"gp AS (SELECT pp.program_id, {grouped} FROM {by_program} GROUP BY pp.program_id)",  # noqa: S608
+        f"tg AS (SELECT {keyed}, {grouped} FROM t GROUP BY {keyed})",  # noqa: S608
+        f"g AS (SELECT {group_dimensions}, {summed('tg')} FROM tg GROUP BY {group_dimensions})",  # noqa: S608
+        f"gp AS (SELECT {program_id} AS program_id, {summed('tg')} FROM {by_program} GROUP BY {program_id})",  # noqa: S608
     ]
     query = f"WITH {', '.join(ctes)} " + " UNION ALL ".join(branches)
     with connection.cursor() as cursor:
@@ -679,6 +719,17 @@ def funnel_tables(filters):
     for name, (_, order, _) in BREAKDOWNS.items():
         tables[name].sort(key=order)
     return tables
+
+
+def _programs_of(source):
+    """(FROM clause, column): the rows of ``source`` once per program id in their ``program_key``
+    (``ProgramKey``), once with NULL when it is empty."""
+    key = f"{source}.{connection.ops.quote_name('program_key')}"
+    if connection.vendor == "postgresql":
+        ids = f"unnest(string_to_array(NULLIF({key}, ''), ',')::bigint[])"
+        return f"{source} LEFT JOIN LATERAL {ids} AS x(program_id) ON TRUE", "x.program_id"
+    # SQLite: the key read as a JSON array.
+    return f"{source} LEFT JOIN json_each('[' || {key} || ']') AS x ON TRUE", "x.value"
 
 
 def _funnel_row(label, row):

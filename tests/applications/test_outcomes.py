@@ -544,6 +544,18 @@ def test_the_summary_follows_changes_however_they_are_written(cohort, programs, 
     cohort["f1-1"].delete()  # a student who only withdrew an application may delete their account
     assert tables()["all"]["applied"] == 7
     _same_as_live(programs)
+    # A student's programs: moved from biology to economics, in bulk, then given both again.
+    by_program = {r["program_id"]: r["profiles"] for r in tables()["program"]}
+    through = cohort["bio1"].student_profile.programs.through
+    through.objects.filter(studentprofile=cohort["bio1"].student_profile).update(program=programs["economics"])
+    moved = {r["program_id"]: r["profiles"] for r in tables()["program"]}
+    biology, economics = programs["biology"].pk, programs["economics"].pk
+    assert (moved[biology], moved[economics]) == (by_program[biology] - 1, by_program[economics] + 1)
+    cohort["bio1"].student_profile.programs.add(programs["biology"])
+    assert {r["program_id"]: r["profiles"] for r in tables()["program"]}[biology] == by_program[biology]
+    cohort["bio1"].student_profile.programs.clear()
+    assert {r["program_id"]: r["profiles"] for r in tables()["program"]}.get(None) == 1
+    _same_as_live(programs)
 
 
 def test_a_refresh_rebuilds_only_what_was_noted_and_takes_each_note_once(cohort):
