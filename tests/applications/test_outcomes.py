@@ -3,6 +3,7 @@ rule of small cells on screen and in exports, who may open it, and a fixed numbe
 
 import csv
 import io
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -442,6 +443,16 @@ def test_bad_dates_are_explained_and_the_year_is_shown(client, sid):
     assert "The end of the range must be on or after its start." in page
     start, end = outcomes.academic_year()
     assert f"Showing {start:%B} {start.day}, {start.year}" in page
+
+
+def test_the_class_year_filter_offers_every_year_from_the_first_to_the_last(client, sid, cohort):
+    StudentProfileFactory(user=StudentFactory(), graduation_year=2030)
+    admin_login(client, sid)
+    page = client.get(URL).content.decode()
+    offered = [
+        int(y) for y in re.findall(r'<option value="(\d{4})"', page.split('name="class_year"')[1].split("</select>")[0])
+    ]
+    assert offered == [2027, 2028, 2029, 2030]
 
 
 # Speed: the same number of queries whatever the number of rows
