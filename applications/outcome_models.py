@@ -34,6 +34,13 @@ class OutcomeYear(models.Model):
 
     student_id = models.BigIntegerField()
     year = models.SmallIntegerField(help_text="The academic year that starts on July 1 of this year.")
+    # The student's fields from their OutcomeStudent row, so that the funnel groups the years
+    # without a join; only students with such a row have years.
+    graduation_year = models.PositiveSmallIntegerField(null=True)
+    first_generation = models.BooleanField(null=True)
+    pell_eligible = models.BooleanField(null=True)
+    eligibility_group = models.CharField(max_length=32, blank=True)
+    program_key = models.TextField(blank=True)
     applied = models.PositiveIntegerField(default=0)
     selected = models.PositiveIntegerField(default=0)
     completed = models.PositiveIntegerField(default=0)

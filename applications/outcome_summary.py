@@ -129,8 +129,13 @@ def refresh():
         named = ", ".join(f"s.{qn(name)}" for name in columns)
         _insert(OutcomeStudent, students.values(*columns), columns, f"SELECT {named} FROM ({{sql}}) AS s")  # noqa: S608
         counts = ", ".join(f"SUM(u.{qn(name)})" for name in [*COUNTS, "earned"])
-        grouped = f"SELECT u.{qn('student_id')}, u.{qn('year')}, {counts} FROM ({{sql}}) AS u GROUP BY 1, 2"  # noqa: S608
-        _insert(OutcomeYear, _step_rows(noted), ["student_id", "year", *COUNTS, "earned"], grouped)
+        fields = [*outcomes.STUDENT_DIMENSIONS.values(), "program_key"]
+        keys = ", ".join([f"u.{qn('student_id')}", f"u.{qn('year')}", *(f"st.{qn(name)}" for name in fields)])
+        grouped = (
+            f"SELECT {keys}, {counts} FROM ({{sql}}) AS u "  # noqa: S608
+            f"JOIN {qn(OutcomeStudent._meta.db_table)} st ON st.{qn('user_id')} = u.{qn('student_id')} GROUP BY {keys}"
+        )
+        _insert(OutcomeYear, _step_rows(noted), ["student_id", "year", *fields, *COUNTS, "earned"], grouped)
         columns = ["application_id", "student_id", "project_id", "year", "response_days", "offered_at"]
         named = ", ".join(f"a.{qn(name)}" for name in columns)
         _insert(OutcomeApplication, _application_rows(noted), columns, f"SELECT {named} FROM ({{sql}}) AS a")  # noqa: S608

@@ -21,14 +21,16 @@ own moment within the range:
 
 How the funnel is counted (the costly part: every student and their applications): the
 applications are grouped per student once (only those with a step in the range, and only the
-counted students' when a student filter narrows them), joined to the students, then summed by
-every combination of the student fields and by program; every split and the overall row are sums
-of those few rows.
+counted students' when a student filter narrows them), joined to the students, then summed once
+by every combination of the student fields and programs; every split and the overall row are sums
+of those few groups.
 
 For whole academic years without an organization filter (the default view), the per-student rows
 and the times per application come from the outcomes summary instead (``outcome_models``: one row
 per student, per student and year, per decided application), which the same definitions build
-and database triggers keep current (``outcome_summary``); any other range is counted live.
+and database triggers keep current (``outcome_summary``); its years carry the student's fields,
+so the students and their steps are summed by group separately, with no join. Any other range is
+counted live.
 """
 
 import operator
@@ -492,55 +494,77 @@ def _counted_here(filters):
     return RawSQL(in_s, ())  # noqa: S611
 
 
-def _summary_steps(filters):
-    """What ``_student_steps`` counts, read from the summary's years of the range, as (sql, params)."""
+def _summary_rows(filters):
+    """The per-student rows ``t`` for whole academic years, read from the summary's years of the
+    range, as (sql, params): only students with a step in the range, with the fields they are
+    grouped by (the summary keeps them on each year, so nothing is joined)."""
     first, last = filters.summary_years
     qn = connection.ops.quote_name
     in_s = f" AND y.{qn('student_id')} IN (SELECT s.{qn('user_id')} FROM s)"  # noqa: S608 - the code's own names
     narrowed = in_s if filters.narrows_students else ""
     where = f"WHERE y.{qn('year')} BETWEEN %s AND %s{narrowed}"
     table = qn(OutcomeYear._meta.db_table)
+    keys = ", ".join(f"y.{qn(name)}" for name in ["student_id", *STUDENT_DIMENSIONS.values(), "program_key"])
     names = [*COUNTS, "earned"]
     if first == last:  # one row per student and year: nothing to add up
-        columns = ", ".join(f"y.{qn(name)}" for name in ["student_id", *names])
-        return f"SELECT {columns} FROM {table} y {where}", (first, last)  # noqa: S608
+        columns = ", ".join(f"y.{qn(name)}" for name in names)
+        return f"SELECT {keys}, {columns} FROM {table} y {where}", (first, last)  # noqa: S608
     sums = ", ".join(f"SUM(y.{qn(name)}) AS {qn(name)}" for name in names)
-    return f"SELECT y.{qn('student_id')}, {sums} FROM {table} y {where} GROUP BY y.{qn('student_id')}", (first, last)  # noqa: S608
+    return f"SELECT {keys}, {sums} FROM {table} y {where} GROUP BY {keys}", (first, last)  # noqa: S608
 
 
-def _student_ctes(filters):
-    """The funnel's first two common table expressions, as (sql, params): ``s``, one row per
-    counted student (the fields the funnel is split by, and whether they are eligible), and ``t``,
-    the same rows with the counts of ``_student_steps`` (0 for a student without any) and the
-    earnings. The applications are counted per student first and then joined to the students
-    (cheaper than grouping the students joined to every application); when a student filter
-    narrows the students, the applications counted are only those of ``s``. For whole academic
-    years both come from the summary (``outcome_models``), refreshed first."""
+def _student_ctes(filters, totals):
+    """The funnel's first common table expressions, as (sql, params): ``s``, one row per counted
+    student (the fields the funnel is split by, their programs, and whether they are eligible);
+    ``t``, per-student rows with the counts of ``_student_steps`` and the earnings; and ``tg``,
+    the students summed by their fields and programs (``totals``: the sums, over ``t``).
+
+    Counted live, the applications are counted per student first and then joined to the
+    students (cheaper than grouping the students joined to every application), a student without
+    any with zeros; when a student filter narrows the students, the applications counted are only
+    those of ``s``. For whole academic years both come from the summary (``outcome_models``),
+    refreshed first, and nothing is joined: ``t`` holds only students with a step, with their
+    fields, and ``tg`` adds up the students (from ``s``) and their steps (from ``t``) group by
+    group."""
+    qn = connection.ops.quote_name
     columns = ["profile_id", "user_id", *STUDENT_DIMENSIONS.values(), "program_key", "eligible"]
+
+    def keys(source):
+        return ", ".join(f"{source}.{qn(name)}" for name in [*STUDENT_DIMENSIONS.values(), "program_key"])
+
+    def by_group(source, figures):
+        """``source`` summed by the fields and programs: ``figures`` (name: expression), 0 for
+        the other totals."""
+        sums = ", ".join(f"{figures.get(name, '0')} AS {qn(name)}" for name in totals)
+        return f"SELECT {keys(source)}, {sums} FROM {source} GROUP BY {keys(source)}"  # noqa: S608
+
     if filters.summary_years:
         # Imported here: the summary's refresh reads this module's definitions of the steps.
         from .outcome_summary import refresh
 
         refresh()
         students = narrow_students(OutcomeStudent.objects.all(), filters, profile="profile_id").values(*columns)
-        steps_sql, steps_params = _summary_steps(filters)
+        rows, rows_params = _summary_rows(filters)
+        student_side = {"profiles": "COUNT(*)", "eligible": f"SUM(s.{qn('eligible')})"}
+        step_side = {name: figure for name, figure in totals.items() if name not in student_side}
+        both = f"{by_group('t', step_side)} UNION ALL {by_group('s', student_side)}"
+        sums = ", ".join(f"SUM(u.{qn(name)}) AS {qn(name)}" for name in totals)
+        groups = f"SELECT {keys('u')}, {sums} FROM ({both}) u GROUP BY {keys('u')}"  # noqa: S608
     else:
         students = student_rows(profiles(filters)).values(*columns)
         steps = _student_steps(filters)
         if filters.narrows_students:
             steps = steps.filter(student_id__in=_counted_here(filters))
-        steps_sql, steps_params = steps.query.sql_with_params()
-    qn = connection.ops.quote_name
+        steps_sql, rows_params = steps.query.sql_with_params()
+        named = ", ".join(f"s.{qn(name)}" for name in columns if name != "user_id")
+        counts = ", ".join(f"COALESCE(a.{qn(name)}, 0) AS {qn(name)}" for name in COUNTS)
+        rows = (
+            f"SELECT {named}, {counts}, a.{qn('earned')} AS {qn('earned')} "  # noqa: S608
+            f"FROM s LEFT JOIN ({steps_sql}) a ON a.{qn('student_id')} = s.{qn('user_id')}"
+        )
+        groups = by_group("t", totals)
     students_sql, students_params = students.query.sql_with_params()
-    named = ", ".join(
-        f"s.{qn(name)}" for name in ["profile_id", *STUDENT_DIMENSIONS.values(), "program_key", "eligible"]
-    )
-    counts = ", ".join(f"COALESCE(a.{qn(name)}, 0) AS {qn(name)}" for name in COUNTS)
-    rows = (
-        f"SELECT {named}, {counts}, a.{qn('earned')} AS {qn('earned')} "  # noqa: S608
-        f"FROM s LEFT JOIN ({steps_sql}) a ON a.{qn('student_id')} = s.{qn('user_id')}"
-    )
-    return f"s AS ({students_sql}), t AS ({rows})", (*students_params, *steps_params)
+    return f"s AS ({students_sql}), t AS ({rows}), tg AS ({groups})", (*students_params, *rows_params)
 
 
 DECISIONS = [Status.SHORTLISTED, Status.OFFERED, Status.NOT_SELECTED]
@@ -633,15 +657,13 @@ def funnel_tables(filters):
     the students for all the splits, instead of one per split. Returns {"all": row, "program": [rows],
     "class_year": [rows], ...}; the overall row also holds the median earnings per student paid
     and the two times (``_time_ctes``), with the students and projects behind them."""
-    students, student_params = _student_ctes(filters)
-    times, time_params = _time_ctes(filters)
-    params = (*student_params, *time_params)
     qn = connection.ops.quote_name
-    program = Program._meta.db_table
-    dimensions = ", ".join(f"t.{qn(column)}" for column in STUDENT_DIMENSIONS.values())
     per_student = _totals("t")
     names = list(per_student)
-    grouped = ", ".join(f"{expression} AS {qn(name)}" for name, expression in per_student.items())
+    students, student_params = _student_ctes(filters, per_student)
+    times, time_params = _time_ctes(filters)
+    params = (*student_params, *time_params)
+    program = Program._meta.db_table
 
     def summed(source):
         return ", ".join(f"SUM({source}.{qn(name)}) AS {qn(name)}" for name in names)
@@ -689,12 +711,10 @@ def funnel_tables(filters):
         )
     )
     group_dimensions = ", ".join(f"tg.{qn(column)}" for column in STUDENT_DIMENSIONS.values())
-    keyed = f"{dimensions}, t.{qn('program_key')}"
     by_program, program_id = _programs_of("tg")
     ctes = [
         students,
         times,
-        f"tg AS (SELECT {keyed}, {grouped} FROM t GROUP BY {keyed})",  # noqa: S608
         f"g AS (SELECT {group_dimensions}, {summed('tg')} FROM tg GROUP BY {group_dimensions})",  # noqa: S608
         f"gp AS (SELECT {program_id} AS program_id, {summed('tg')} FROM {by_program} GROUP BY {program_id})",  # noqa: S608
     ]
