@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.access import employer_membership_or_404, member_organization_id, student_required
 from portal.actions import post_action
-from portal.models import Organization, Skill, StudentProfile
+from portal.models import LearningResource, Organization, Skill, StudentProfile
 from portal.transitions import TransitionError
 
 from .forms import ProjectForm, question_formset
@@ -312,23 +312,28 @@ def project_detail(request, slug):
             )
         )
     project = get_object_or_404(
-        Project.objects.visible_to(request.user)
-        .select_related("organization", "contact")
-        .only(*DETAIL_FIELDS)
-        .prefetch_related(
-            Prefetch("skills", queryset=skills),
-            Prefetch("questions", queryset=Question.objects.only("project_id", "text", "max_chars", "required")),
-        ),
+        Project.objects.visible_to(request.user).select_related("organization", "contact").only(*DETAIL_FIELDS),
         slug=slug,
     )
-    missing = [skill for skill in project.skills.all() if not skill.listed] if student else []
+    # Plain queries rather than prefetches: the prefetching machinery cost as much CPU as the
+    # rest of the page.
+    skills = list(skills.filter(projects=project))
+    questions = Question.objects.filter(project=project).only("text", "max_chars", "required")
+    missing = [skill for skill in skills if not skill.listed] if student else []
     # Learning resources only for the skills the student does not list yet (none for others).
-    prefetch_related_objects(missing, "resources")
+    resources = {}
+    if missing:
+        for resource in LearningResource.objects.filter(skill__in=missing):
+            resources.setdefault(resource.skill_id, []).append(resource)
+    for skill in missing:
+        skill.resource_list = resources.get(skill.pk, [])
     return render(
         request,
         "opportunities/project_detail.html",
         {
             "project": project,
+            "skills": skills,
+            "questions": questions,
             "missing_skills": missing,
             "is_member": project.organization_id == member_organization_id(request.user),
         },
