@@ -2,6 +2,7 @@
 rule of small cells on screen and in exports, who may open it, and a fixed number of queries."""
 
 import csv
+import html
 import io
 import re
 from datetime import date, datetime, timedelta
@@ -359,6 +360,18 @@ def test_the_page_shows_figures_and_hides_small_cells(client, sid, cohort):
     assert economics.count("fewer than 5") == 11 and ">3<" not in economics
     # Every chart is drawn on the server, with a text alternative pointing at its table.
     assert page.count('<svg class="outcomes-chart"') == 7 and "The same numbers are in the table beside it." in page
+
+
+def test_program_names_are_escaped_in_the_tables_and_charts(client, sid, cohort, programs):
+    Program.objects.filter(pk=programs["biology"].pk).update(name='B.S. <b>Biology</b> & "Life"')
+    admin_login(client, sid)
+    page = client.get(URL, YEAR).content.decode()
+    escaped = "B.S. &lt;b&gt;Biology&lt;/b&gt; &amp; &quot;Life&quot;"
+    table = page.split('id="table-program"')[1].split("</table>")[0]
+    assert f'<th scope="row">{escaped} (undergraduate)</th>' in table
+    label = 'B.S. <b>Biology</b> & "Life" (undergraduate)'[:29] + "…"  # charts shorten long labels
+    assert f">{html.escape(label)}</text>" in page
+    assert "<b>Biology</b>" not in page
 
 
 def test_exports_apply_the_small_cell_rule(client, sid, cohort):
