@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -263,6 +264,60 @@ APPLICANT_FIELDS = [
 ]
 
 
+# Every field of a card's forms, without errors: the template finds each name (a missing key
+# costs the template engine a search of the dict's attributes).
+NO_ERRORS = {name: () for form in (DeclineForm, AssessmentForm) for name in form.base_fields}
+
+
+def _applicant_card(application, *, blind, questions, answers, skills, failed_form):
+    """What one applicant's card shows, worked out once here so that the template only prints
+    it (look-ups through the application's relations, filters and ``{% url %}`` per card were
+    most of the page's rendering time). ``failed_form`` is the form of this card whose post
+    failed, bound, with its errors and what was typed."""
+    pk = application.pk
+    student = application.student
+    profile = getattr(student, "student_profile", None)
+    assessment = getattr(application, "assessment", None)
+    shown = application.is_revealed or not blind
+    submitted_at = timezone.localtime(application.submitted_at)
+    values = {
+        "reason": "",
+        "message": "",
+        "rating": str(assessment.rating) if assessment and assessment.rating else "",
+        "notes": assessment.notes if assessment else "",
+    }
+    errors = NO_ERRORS
+    if failed_form is not None:
+        values.update({name: failed_form[name].value() or "" for name in failed_form.fields})
+        errors = {name: failed_form[name].errors for name in failed_form.fields}
+    undecided = application.is_undecided
+    return {
+        "pk": str(pk),
+        "shown": shown,
+        "title": student.get_full_name() if shown else f"Applicant #{pk}",
+        "status": application.status,
+        "status_label": application.get_status_display(),
+        "email": student.email if shown else "",
+        "resume_url": reverse("portal:resume-of", args=[profile.pk]) if shown and profile and profile.resume else "",
+        "linkedin_url": profile.linkedin_url if shown and profile else "",
+        "program": (profile and profile.program) or "—",
+        "graduation": (profile and profile.graduation_term) or "—",
+        "student_status": (profile and profile.get_status_display()) or "—",
+        "applied": f"{submitted_at:%b} {submitted_at.day}, {submitted_at.year}",
+        "eligibility": _eligibility_summary(student.current_eligibility, blind=not shown),
+        "skills": skills.get(profile.pk, []) if profile else [],
+        "answers": [(question.text, answers.get(question.pk, "")) for question in questions],
+        "undecided": undecided,
+        "shortlist_url": reverse("applications:applicant-shortlist", args=[pk]) if application.can_shortlist else "",
+        "select_url": reverse("applications:applicant-select", args=[pk]) if undecided else "",
+        "decline_url": reverse("applications:applicant-decline", args=[pk]) if undecided else "",
+        "assessment_url": reverse("applications:applicant-assessment", args=[pk]),
+        "decline_open": isinstance(failed_form, DeclineForm),
+        "values": values,
+        "errors": errors,
+    }
+
+
 def _applicants_page(request, project, *, failed=None, status=200):
     """The applicants page. ``failed`` = (application id, bound form) re-shows one applicant's
     form with its errors and what was typed."""
@@ -315,51 +370,27 @@ def _applicants_page(request, project, *, failed=None, status=200):
         .values_list("studentprofile_id", "skill__name")
     ):
         skills.setdefault(profile_id, []).append(name)
-    rows = []
-    blank_decline, blank_assessment = DeclineForm(), AssessmentForm()
-    for application, profile in zip(page.object_list, profiles, strict=True):
-        assessment = getattr(application, "assessment", None)
-        by_question = answers.get(application.pk, {})
-        # One blank form of each kind serves every card (its fields' ids get the applicant's
-        # id in the template); the card whose post failed gets its bound form, with errors.
-        decline, assessment_form = blank_decline, blank_assessment
-        values = {
-            "reason": "",
-            "message": "",
-            "rating": str(assessment.rating) if assessment and assessment.rating else "",
-            "notes": assessment.notes if assessment else "",
-        }
-        if failed and failed[0] == application.pk:
-            if isinstance(failed[1], DeclineForm):
-                decline = failed[1]
-            else:
-                assessment_form = failed[1]
-            values.update({name: failed[1][name].value() or "" for name in failed[1].fields})
-        shown = application.is_revealed or not blind
-        rows.append(
-            {
-                "application": application,
-                "pk": str(application.pk),
-                "shown": shown,
-                "profile": profile,
-                "skills": skills.get(profile.pk, []) if profile else [],
-                "eligibility": _eligibility_summary(application.student.current_eligibility, blind=not shown),
-                "answers": [(q, by_question.get(q.pk, "")) for q in questions],
-                "undecided": application.is_undecided,
-                "decline": decline,
-                "decline_open": decline.is_bound,
-                "assessment": assessment_form,
-                "assessment_open": assessment_form.is_bound,
-                "ids": {name: f"{name}-{application.pk}" for name in ("reason", "message", "rating", "notes")},
-                "values": values,
-            }
+    failed_pk, failed_form = failed or (None, None)
+    rows = [
+        _applicant_card(
+            application,
+            blind=blind,
+            questions=questions,
+            answers=answers.get(application.pk, {}),
+            skills=skills,
+            failed_form=failed_form if application.pk == failed_pk else None,
         )
+        for application in page.object_list
+    ]
     return render(
         request,
         "applications/applicants.html",
         {
             "project": project,
             "rows": rows,
+            # Labels, choices and limits, the same on every card.
+            "decline_form": DeclineForm(),
+            "assessment_form": AssessmentForm(),
             "params": params,
             "view_form": _view_form({"state": params.get("state", ""), "sort": sort}, counts),
             "blind": blind,
