@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -226,11 +226,10 @@ def _applicants_url(project, params):
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def _eligibility_summary(records, *, blind=False):
+def _eligibility_summary(record, *, blind=False):
     """Where the applicant stands with the gate, without the basis: employers need to know
     whether the student may work, not their citizenship or visa (the gate decides on selection).
     Blind review shows no end date either: a date says the authorization is time-limited."""
-    record = records[0] if records else None
     if record is None:
         return "Not declared yet"
     if record.basis == WorkEligibility.Basis.NONE:
@@ -269,7 +268,7 @@ APPLICANT_FIELDS = [
 NO_ERRORS = {name: () for form in (DeclineForm, AssessmentForm) for name in form.base_fields}
 
 
-def _applicant_card(application, *, blind, questions, answers, skills, failed_form):
+def _applicant_card(application, *, blind, questions, answers, skills, eligibility, failed_form):
     """What one applicant's card shows, worked out once here so that the template only prints
     it (look-ups through the application's relations, filters and ``{% url %}`` per card were
     most of the page's rendering time). ``failed_form`` is the form of this card whose post
@@ -304,7 +303,7 @@ def _applicant_card(application, *, blind, questions, answers, skills, failed_fo
         "graduation": (profile and profile.graduation_term) or "—",
         "student_status": (profile and profile.get_status_display()) or "—",
         "applied": f"{submitted_at:%b} {submitted_at.day}, {submitted_at.year}",
-        "eligibility": _eligibility_summary(student.current_eligibility, blind=not shown),
+        "eligibility": _eligibility_summary(eligibility, blind=not shown),
         "skills": skills.get(profile.pk, []) if profile else [],
         "answers": [(question.text, answers.get(question.pk, "")) for question in questions],
         "undecided": undecided,
@@ -344,18 +343,17 @@ def _applicants_page(request, project, *, failed=None, status=200):
         Application.objects.filter(pk__in=ids)
         .select_related("student__student_profile", "assessment")
         .only(*APPLICANT_FIELDS)
-        .prefetch_related(
-            Prefetch(
-                "student__eligibility_records",
-                queryset=WorkEligibility.objects.filter(is_current=True).only(
-                    "student_id", "basis", "status", "ends_on"
-                ),
-                to_attr="current_eligibility",
-            ),
-        )
         .in_bulk()
     )
     page.object_list = [shown[pk] for pk in ids if pk in shown]
+    # Their current eligibility records by a query of their own (as a prefetch, the machinery
+    # cost more than the query).
+    eligibility = {
+        record.student_id: record
+        for record in WorkEligibility.objects.current()
+        .filter(student__in=[application.student_id for application in page.object_list])
+        .only("student_id", "basis", "status", "ends_on")
+    }
     # Answers and skill names as plain rows: two light queries instead of a model per value.
     answers = {}
     for application_id, question_id, text in Answer.objects.filter(application_id__in=ids).values_list(
@@ -378,6 +376,7 @@ def _applicants_page(request, project, *, failed=None, status=200):
             questions=questions,
             answers=answers.get(application.pk, {}),
             skills=skills,
+            eligibility=eligibility.get(application.student_id),
             failed_form=failed_form if application.pk == failed_pk else None,
         )
         for application in page.object_list
@@ -414,9 +413,7 @@ def _applicants_page(request, project, *, failed=None, status=200):
 @login_required
 @require_GET
 def applicants(request, slug):
-    project = get_object_or_404(
-        Project.objects.managed_by(request.user).select_related("organization", "contact"), slug=slug
-    )
+    project = get_object_or_404(Project.objects.managed_by(request.user), slug=slug)
     return _applicants_page(request, project)
 
 
