@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, F
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -387,6 +388,9 @@ def _applicants_page(request, project, *, failed=None, status=200):
         {
             "project": project,
             "rows": rows,
+            # The token as a plain string: the context processor's lazy one is printed in up to
+            # four forms per card, through its proxy each time.
+            "csrf_token": get_token(request),
             # Labels, choices and limits, the same on every card.
             "decline_form": DeclineForm(),
             "assessment_form": AssessmentForm(),
