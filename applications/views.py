@@ -4,9 +4,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -225,11 +227,10 @@ def _applicants_url(project, params):
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def _eligibility_summary(records, *, blind=False):
+def _eligibility_summary(record, *, blind=False):
     """Where the applicant stands with the gate, without the basis: employers need to know
     whether the student may work, not their citizenship or visa (the gate decides on selection).
     Blind review shows no end date either: a date says the authorization is time-limited."""
-    record = records[0] if records else None
     if record is None:
         return "Not declared yet"
     if record.basis == WorkEligibility.Basis.NONE:
@@ -263,6 +264,74 @@ APPLICANT_FIELDS = [
 ]
 
 
+# What an employer can do from an applicant's card, each a URL named "applications:applicant-<action>".
+APPLICANT_ACTIONS = ["shortlist", "select", "decline", "assessment"]
+
+# Every field of a card's forms, without errors: the template finds each name (a missing key
+# costs the template engine a search of the dict's attributes).
+NO_ERRORS = {name: () for form in (DeclineForm, AssessmentForm) for name in form.base_fields}
+
+
+def _url_for_pk(name):
+    """``reverse(name, args=[pk])`` as a function of ``pk``, at the cost of one reverse for a
+    whole page of cards (a reverse per card and action was a tenth of the page's time): the URL
+    is reversed once around a sample number, and each card's pk takes its place. Only for URLs
+    whose one argument is an ``<int:pk>``, which a URL writes as its plain digits."""
+    sample = 987654321
+    before, after = reverse(name, args=[sample]).split(str(sample))
+    return lambda pk: f"{before}{pk}{after}"
+
+
+def _applicant_card(application, *, blind, questions, answers, skills, eligibility, urls, failed_form):
+    """What one applicant's card shows, worked out once here so that the template only prints
+    it (look-ups through the application's relations, filters and ``{% url %}`` per card were
+    most of the page's rendering time). ``urls`` gives the URL of the résumé and of each action
+    from a pk; ``failed_form`` is the form of this card whose post failed, bound, with its errors
+    and what was typed."""
+    pk = application.pk
+    student = application.student
+    profile = getattr(student, "student_profile", None)
+    assessment = getattr(application, "assessment", None)
+    shown = application.is_revealed or not blind
+    submitted_at = timezone.localtime(application.submitted_at)
+    values = {
+        "reason": "",
+        "message": "",
+        "rating": str(assessment.rating) if assessment and assessment.rating else "",
+        "notes": assessment.notes if assessment else "",
+    }
+    errors = NO_ERRORS
+    if failed_form is not None:
+        values.update({name: failed_form[name].value() or "" for name in failed_form.fields})
+        errors = {name: failed_form[name].errors for name in failed_form.fields}
+    undecided = application.is_undecided
+    return {
+        "pk": str(pk),
+        "shown": shown,
+        "title": student.get_full_name() if shown else f"Applicant #{pk}",
+        "status": application.status,
+        "status_label": application.get_status_display(),
+        "email": student.email if shown else "",
+        "resume_url": urls["resume"](profile.pk) if shown and profile and profile.resume else "",
+        "linkedin_url": profile.linkedin_url if shown and profile else "",
+        "program": (profile and profile.program) or "—",
+        "graduation": (profile and profile.graduation_term) or "—",
+        "student_status": (profile and profile.get_status_display()) or "—",
+        "applied": f"{submitted_at:%b} {submitted_at.day}, {submitted_at.year}",
+        "eligibility": _eligibility_summary(eligibility, blind=not shown),
+        "skills": skills.get(profile.pk, []) if profile else [],
+        "answers": [(question.text, answers.get(question.pk, "")) for question in questions],
+        "undecided": undecided,
+        "shortlist_url": urls["shortlist"](pk) if application.can_shortlist else "",
+        "select_url": urls["select"](pk) if undecided else "",
+        "decline_url": urls["decline"](pk) if undecided else "",
+        "assessment_url": urls["assessment"](pk),
+        "decline_open": isinstance(failed_form, DeclineForm),
+        "values": values,
+        "errors": errors,
+    }
+
+
 def _applicants_page(request, project, *, failed=None, status=200):
     """The applicants page. ``failed`` = (application id, bound form) re-shows one applicant's
     form with its errors and what was typed."""
@@ -289,18 +358,17 @@ def _applicants_page(request, project, *, failed=None, status=200):
         Application.objects.filter(pk__in=ids)
         .select_related("student__student_profile", "assessment")
         .only(*APPLICANT_FIELDS)
-        .prefetch_related(
-            Prefetch(
-                "student__eligibility_records",
-                queryset=WorkEligibility.objects.filter(is_current=True).only(
-                    "student_id", "basis", "status", "ends_on"
-                ),
-                to_attr="current_eligibility",
-            ),
-        )
         .in_bulk()
     )
     page.object_list = [shown[pk] for pk in ids if pk in shown]
+    # Their current eligibility records by a query of their own (as a prefetch, the machinery
+    # cost more than the query).
+    eligibility = {
+        record.student_id: record
+        for record in WorkEligibility.objects.current()
+        .filter(student__in=[application.student_id for application in page.object_list])
+        .only("student_id", "basis", "status", "ends_on")
+    }
     # Answers and skill names as plain rows: two light queries instead of a model per value.
     answers = {}
     for application_id, question_id, text in Answer.objects.filter(application_id__in=ids).values_list(
@@ -315,51 +383,36 @@ def _applicants_page(request, project, *, failed=None, status=200):
         .values_list("studentprofile_id", "skill__name")
     ):
         skills.setdefault(profile_id, []).append(name)
-    rows = []
-    blank_decline, blank_assessment = DeclineForm(), AssessmentForm()
-    for application, profile in zip(page.object_list, profiles, strict=True):
-        assessment = getattr(application, "assessment", None)
-        by_question = answers.get(application.pk, {})
-        # One blank form of each kind serves every card (its fields' ids get the applicant's
-        # id in the template); the card whose post failed gets its bound form, with errors.
-        decline, assessment_form = blank_decline, blank_assessment
-        values = {
-            "reason": "",
-            "message": "",
-            "rating": str(assessment.rating) if assessment and assessment.rating else "",
-            "notes": assessment.notes if assessment else "",
-        }
-        if failed and failed[0] == application.pk:
-            if isinstance(failed[1], DeclineForm):
-                decline = failed[1]
-            else:
-                assessment_form = failed[1]
-            values.update({name: failed[1][name].value() or "" for name in failed[1].fields})
-        shown = application.is_revealed or not blind
-        rows.append(
-            {
-                "application": application,
-                "pk": str(application.pk),
-                "shown": shown,
-                "profile": profile,
-                "skills": skills.get(profile.pk, []) if profile else [],
-                "eligibility": _eligibility_summary(application.student.current_eligibility, blind=not shown),
-                "answers": [(q, by_question.get(q.pk, "")) for q in questions],
-                "undecided": application.is_undecided,
-                "decline": decline,
-                "decline_open": decline.is_bound,
-                "assessment": assessment_form,
-                "assessment_open": assessment_form.is_bound,
-                "ids": {name: f"{name}-{application.pk}" for name in ("reason", "message", "rating", "notes")},
-                "values": values,
-            }
+    failed_pk, failed_form = failed or (None, None)
+    urls = {
+        "resume": _url_for_pk("portal:resume-of"),
+        **{action: _url_for_pk(f"applications:applicant-{action}") for action in APPLICANT_ACTIONS},
+    }
+    rows = [
+        _applicant_card(
+            application,
+            blind=blind,
+            questions=questions,
+            answers=answers.get(application.pk, {}),
+            skills=skills,
+            eligibility=eligibility.get(application.student_id),
+            urls=urls,
+            failed_form=failed_form if application.pk == failed_pk else None,
         )
+        for application in page.object_list
+    ]
     return render(
         request,
         "applications/applicants.html",
         {
             "project": project,
             "rows": rows,
+            # The token as a plain string: the context processor's lazy one is printed in up to
+            # four forms per card, through its proxy each time.
+            "csrf_token": get_token(request),
+            # Labels, choices and limits, the same on every card.
+            "decline_form": DeclineForm(),
+            "assessment_form": AssessmentForm(),
             "params": params,
             "view_form": _view_form({"state": params.get("state", ""), "sort": sort}, counts),
             "blind": blind,
@@ -383,9 +436,7 @@ def _applicants_page(request, project, *, failed=None, status=200):
 @login_required
 @require_GET
 def applicants(request, slug):
-    project = get_object_or_404(
-        Project.objects.managed_by(request.user).select_related("organization", "contact"), slug=slug
-    )
+    project = get_object_or_404(Project.objects.managed_by(request.user), slug=slug)
     return _applicants_page(request, project)
 
 

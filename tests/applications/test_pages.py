@@ -1,13 +1,14 @@
 """The student's and the employer's pages: forms, messages, who sees what, query counts."""
 
 import pytest
+from django.test.utils import override_script_prefix
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
 
 from applications.models import Application, Assessment
-from applications.views import APPLICANTS_PER_PAGE
+from applications.views import APPLICANT_ACTIONS, APPLICANTS_PER_PAGE, _url_for_pk
 from portal.models import OutboundEmail
 from tests.downloads import read_download
 from tests.factories import ApplicationFactory, ProjectFactory, StudentFactory
@@ -274,6 +275,63 @@ def test_a_decline_without_a_reason_is_marked_and_keeps_the_message(client, proj
     assert Application.objects.get().status == S.SUBMITTED
 
 
+def _card(page, application):
+    """The HTML of one applicant's card on the applicants page."""
+    return page.split(f'<article class="card applicant" id="applicant-{application.pk}"')[1].split("</article>")[0]
+
+
+def test_a_failed_decline_is_shown_on_its_own_card_only(client, project, carol):
+    other, declined = _submitted(project, 2)
+    Assessment.objects.create(application=other, rating=2, notes="Kept")
+    client.force_login(carol)
+    response = client.post(
+        f"/employer/applications/{declined.pk}/decline/", {"blind": "0", "reason": "nope", "message": "Kind <words>"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    card = _card(page, declined)
+    assert "<details open>" in card
+    assert f'<ul class="errorlist" id="reason-{declined.pk}-error"><li>Choose a reason.</li></ul>' in card
+    assert (
+        f'<select id="reason-{declined.pk}" name="reason" aria-invalid="true" '
+        f'aria-describedby="reason-{declined.pk}-error">'
+    ) in card
+    assert "Kind &lt;words&gt;</textarea>" in card
+    assert f'id="message-{declined.pk}-error"' not in card
+    # The other card is as it was, with its saved rating and notes; the view is kept.
+    untouched = _card(page, other)
+    assert "errorlist" not in untouched and "aria-invalid" not in untouched and "<details open>" not in untouched
+    assert '<option value="2" selected>' in untouched and ">Kept</textarea>" in untouched
+    assert '<input type="hidden" name="blind" value="0">' in untouched
+
+
+def test_a_failed_rating_is_shown_on_its_own_card_only(client, project, carol):
+    other, rated = _submitted(project, 2)
+    client.force_login(carol)
+    response = client.post(f"/employer/applications/{rated.pk}/assessment/", {"rating": "9", "notes": "Typed"})
+    page = response.content.decode()
+    card = _card(page, rated)
+    assert f'<ul class="errorlist" id="rating-{rated.pk}-error">' in card
+    assert f'aria-describedby="rating-{rated.pk}-error"' in card and ">Typed</textarea>" in card
+    assert "<details open>" not in card
+    assert "errorlist" not in _card(page, other)
+
+
+def test_the_cards_escape_what_students_and_employers_wrote(client, project, carol):
+    (application,) = _submitted(project)
+    Application.objects.filter(pk=application.pk).update(status=S.SHORTLISTED)
+    type(application.student).objects.filter(pk=application.student.pk).update(
+        first_name="<i>Ann</i>", last_name="O'Neil"
+    )
+    application.answers.update(text="<b>First</b>\n\nSecond & last")
+    Assessment.objects.create(application=application, rating=4, notes="</textarea><script>")
+    client.force_login(carol)
+    card = _card(client.get(applicants_url(project)).content.decode(), application)
+    assert "&lt;i&gt;Ann&lt;/i&gt; O&#x27;Neil" in card and "<i>" not in card
+    assert "<p>&lt;b&gt;First&lt;/b&gt;</p>\n\n<p>Second &amp; last</p>" in card
+    assert "&lt;/textarea&gt;&lt;script&gt;</textarea>" in card and "<script>" not in card
+
+
 @pytest.mark.parametrize("rating", ["6", "0", "abc", "4.5"])
 def test_a_bad_rating_is_marked_beside_the_field_and_keeps_the_notes(client, project, carol, rating):
     (application,) = _submitted(project)
@@ -324,6 +382,15 @@ def test_an_employer_may_open_only_resumes_of_students_who_submitted(client, pro
     client.force_login(carol)
     assert client.get(f"/profile/resume/{alice.student_profile.pk}/").status_code == 404
     assert client.get(f"/profile/resume/{bob.student_profile.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("prefix", ["/", "/portal/"])
+def test_the_cards_links_are_the_urls_reverse_gives(prefix):
+    with override_script_prefix(prefix):
+        for name in ["portal:resume-of", *(f"applications:applicant-{action}" for action in APPLICANT_ACTIONS)]:
+            url_for = _url_for_pk(name)
+            for pk in (1, 9, 10, 100, 987654321, 2**31 - 1):
+                assert url_for(pk) == reverse(name, args=[pk])
 
 
 @pytest.mark.parametrize("n", [5, 500])
