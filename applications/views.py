@@ -16,6 +16,7 @@ from opportunities.models import Project, Question
 from portal.access import student_required
 from portal.actions import post_action
 from portal.forms import EligibilityForm
+from portal.links import url_with
 from portal.models import StudentProfile, WorkEligibility
 from portal.services import eligibility_declare
 from portal.transitions import TransitionError
@@ -272,16 +273,6 @@ APPLICANT_ACTIONS = ["shortlist", "select", "decline", "assessment"]
 NO_ERRORS = {name: () for form in (DeclineForm, AssessmentForm) for name in form.base_fields}
 
 
-def _url_for_pk(name):
-    """``reverse(name, args=[pk])`` as a function of ``pk``, at the cost of one reverse for a
-    whole page of cards (a reverse per card and action was a tenth of the page's time): the URL
-    is reversed once around a sample number, and each card's pk takes its place. Only for URLs
-    whose one argument is an ``<int:pk>``, which a URL writes as its plain digits."""
-    sample = 987654321
-    before, after = reverse(name, args=[sample]).split(str(sample))
-    return lambda pk: f"{before}{pk}{after}"
-
-
 def _applicant_card(application, *, blind, questions, answers, skills, eligibility, urls, failed_form):
     """What one applicant's card shows, worked out once here so that the template only prints
     it (look-ups through the application's relations, filters and ``{% url %}`` per card were
@@ -385,8 +376,8 @@ def _applicants_page(request, project, *, failed=None, status=200):
         skills.setdefault(profile_id, []).append(name)
     failed_pk, failed_form = failed or (None, None)
     urls = {
-        "resume": _url_for_pk("portal:resume-of"),
-        **{action: _url_for_pk(f"applications:applicant-{action}") for action in APPLICANT_ACTIONS},
+        "resume": url_with("portal:resume-of"),
+        **{action: url_with(f"applications:applicant-{action}") for action in APPLICANT_ACTIONS},
     }
     rows = [
         _applicant_card(

@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from .links import url_with
 from .models import Membership, Organization, WorkEligibility
 from .outbox import stuck_emails
 
@@ -141,9 +142,9 @@ def employer_items(user):
         )
         .order_by("apply_by", "pk")
     )
+    applicants, detail = url_with("applications:applicants"), url_with("opportunities:employer-project-detail")
     for project in projects:
-        applicants_url = reverse("applications:applicants", args=[project.slug])
-        detail_url = reverse("opportunities:employer-project-detail", args=[project.slug])
+        applicants_url, detail_url = applicants(project.slug), detail(project.slug)
         if project.waiting:
             items.append(
                 Item(

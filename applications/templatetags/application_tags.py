@@ -5,11 +5,11 @@ from html import escape as _escape  # plain str, quotes too: Django's escape() w
 
 from django import template
 from django.template.defaultfilters import date as date_filter
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
 from applications.models import Application
+from portal.links import url_with
 
 register = template.Library()
 
@@ -21,14 +21,14 @@ ROW = (
 )
 
 
-def _next_step(application, detail_url):
+def _next_step(application, detail_url, links):
     """The last cell: the next step, linked to where the student takes it."""
     step = _escape(application.next_step)
     if application.status == S.DRAFT:
-        return f'<a href="{_escape(reverse("applications:apply", args=[application.project.slug]))}">{step}</a>'
+        return f'<a href="{_escape(links["apply"](application.project.slug))}">{step}</a>'
     engagement = application.engagement_or_none
     if engagement is not None:
-        url = reverse("engagements:detail", args=[engagement.pk])
+        url = links["engagement"](engagement.pk)
         return f'<a href="{_escape(url)}">Your project: {_escape(engagement.get_status_display().lower())}</a>'
     if application.status == S.OFFERED:
         by = date_filter(template_localtime(application.offer_expires_at), "M j, g:i A T")
@@ -40,8 +40,13 @@ def _next_step(application, detail_url):
 def application_rows(applications):
     """The table rows of the student's applications (``views.application_list``)."""
     rows = []
+    links = {
+        "detail": url_with("applications:detail"),
+        "apply": url_with("applications:apply"),
+        "engagement": url_with("engagements:detail"),
+    }
     for application in applications:
-        detail_url = reverse("applications:detail", args=[application.pk])
+        detail_url = links["detail"](application.pk)
         project = application.project
         rows.append(
             ROW.format(
@@ -50,7 +55,7 @@ def application_rows(applications):
                 organization=_escape(project.organization.name),
                 status=_escape(application.status),
                 status_label=_escape(application.get_status_display()),
-                next_step=_next_step(application, detail_url),
+                next_step=_next_step(application, detail_url, links),
             )
         )
     return mark_safe("\n".join(rows))  # noqa: S308 - every value is escaped above

@@ -4,10 +4,10 @@ from html import escape as _escape  # plain str, quotes too: Django's escape() w
 
 from django import template
 from django.template.defaultfilters import date as date_filter
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from applications.models import Engagement
+from portal.links import url_with
 
 register = template.Library()
 
@@ -50,6 +50,7 @@ def engagement_items(engagements, user):
     """The list's items: the project, the student's name for the organization's members, the
     state, and the due date while the work is open. One format per item, not a node per field."""
     employer = user.is_employer
+    detail = url_with("engagements:detail")
     items = []
     for engagement in engagements:
         student = f" · {_escape(engagement.application.student.get_full_name())}" if employer else ""
@@ -57,7 +58,7 @@ def engagement_items(engagements, user):
         if engagement.due_on and not engagement.is_finished:
             due = f" · due {_escape(date_filter(engagement.due_on, 'M j'))}"
         items.append(
-            f'<li><a href="{_escape(reverse("engagements:detail", args=[engagement.pk]))}">'
+            f'<li><a href="{_escape(detail(engagement.pk))}">'
             f"{_escape(engagement.project.title)}</a>{student}"
             f' · <span class="badge">{_escape(engagement.get_status_display())}</span>{due}</li>'
         )
