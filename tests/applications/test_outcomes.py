@@ -167,7 +167,6 @@ def values(row):
 
 
 def test_funnel_counts_each_student_once_and_by_the_date_of_each_step(cohort):
-    outcomes.prepare_connection()
     row = outcomes.funnel(year_filters())
     assert values(row) == {
         "profiles": 9,
@@ -220,7 +219,6 @@ def test_breakdowns_by_class_year_equity_and_eligibility_group(cohort):
 
 
 def test_rates_times_and_earnings(cohort):
-    outcomes.prepare_connection()
     figures = outcomes.rates(year_filters())
     assert figures["selection_rate"].value == pytest.approx(5 / 9)  # 9 applications, the withdrawn one too
     assert figures["completion_rate"].value == pytest.approx(1.0)
@@ -309,7 +307,6 @@ def ratings(cohort, carol):
 
 
 def test_competency_ratings_are_medians_of_the_feedback_given_in_the_range(ratings, programs):
-    outcomes.prepare_connection()
     assert outcomes.competency_ratings(year_filters()) == [
         ("Adaptability", pytest.approx(4.0), 3),
         ("Communication", pytest.approx(4.0), 5),
@@ -504,7 +501,6 @@ def test_seed_demo_gives_every_chart_groups_of_five(settings, client, sid):
     settings.DEBUG = True
     call_command("seed_demo", stdout=io.StringIO())
     call_command("seed_demo", stdout=io.StringIO())
-    outcomes.prepare_connection()
     filters = outcomes.Filters.default()
     overall = values(outcomes.funnel(filters))
     assert overall["applied"] >= 40 and overall["selected"] >= 5 and overall["paid"] >= 5
@@ -534,7 +530,6 @@ def _same_as_live(programs):
 
 
 def test_whole_years_come_from_the_summary_and_match_the_live_figures(ratings, programs):
-    outcomes.prepare_connection()
     assert year_filters().summary_years == (2025, 2025)
     assert outcomes.Filters(start=date(2024, 7, 1), end=date(2026, 6, 30)).summary_years == (2024, 2025)
     assert year_filters(size="small").summary_years is None  # organizations: counted live
@@ -549,7 +544,6 @@ def test_whole_years_come_from_the_summary_and_match_the_live_figures(ratings, p
 
 def test_the_summary_follows_changes_however_they_are_written(cohort, programs, carol):
     """Bulk updates and deletes (no signals), a profile, a declaration, an account, a payout."""
-    outcomes.prepare_connection()
     assert tables()["all"]["selected"] == 5
     bio5 = cohort["bio5"].applications.get()
     Application.objects.filter(pk=bio5.pk).update(offered_at=at("2025-09-10"))
