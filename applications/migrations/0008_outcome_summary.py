@@ -80,16 +80,19 @@ def install(apps, schema_editor):
     )
 
 
+def drop_triggers(schema_editor, table):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS outcome_note_rows ON {table}")
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS outcome_note_changes ON {table}")
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS outcome_note_{table}()")
+    else:
+        for event in ("insert", "delete", "update"):
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS outcome_note_{table}_{event}")
+
+
 def remove(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
     for table, _, _ in MARKS:
-        if vendor == "postgresql":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS outcome_note_rows ON {table}")
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS outcome_note_changes ON {table}")
-            schema_editor.execute(f"DROP FUNCTION IF EXISTS outcome_note_{table}()")
-        else:
-            for event in ("insert", "delete", "update"):
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS outcome_note_{table}_{event}")
+        drop_triggers(schema_editor, table)
 
 
 class Migration(migrations.Migration):

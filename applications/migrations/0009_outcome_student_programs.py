@@ -26,14 +26,7 @@ def install(apps, schema_editor):
 
 
 def remove(apps, schema_editor):
-    table = PROGRAMS[0]
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS outcome_note_rows ON {table}")
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS outcome_note_changes ON {table}")
-        schema_editor.execute(f"DROP FUNCTION IF EXISTS outcome_note_{table}()")
-    else:
-        for event in ("insert", "delete", "update"):
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS outcome_note_{table}_{event}")
+    summary.drop_triggers(schema_editor, PROGRAMS[0])
 
 
 class Migration(migrations.Migration):
