@@ -157,12 +157,17 @@ def add_sqlite_median(sender, connection, **kwargs):
 def reading():
     """Where a page's figures are read: one transaction, set for aggregates over every student.
     PostgreSQL does not compile the queries to machine code (JIT): for these queries compiling
-    costs more than it saves, about 0.4 s a page on the bench's data. And the per-student rows
-    are sorted and hashed in memory rather than on disk (the default work_mem is 4 MB)."""
+    costs more than it saves, about 0.4 s a page on the bench's data. The per-student rows are
+    sorted and hashed in memory rather than on disk (the default work_mem is 4 MB). And a page's
+    query keeps to one core: with parallel workers, two pages read at once took each other's
+    cores and answered later (2 at a time on 2 cores: mean 312 to 297 ms, slowest 416 to 385)."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('jit', 'off', true), set_config('work_mem', '32MB', true)")
+                cursor.execute(
+                    "SELECT set_config('jit', 'off', true), set_config('work_mem', '32MB', true), "
+                    "set_config('max_parallel_workers_per_gather', '0', true)"
+                )
         yield
 
 

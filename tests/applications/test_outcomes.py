@@ -629,3 +629,17 @@ def test_a_large_refresh_updates_the_planner_statistics_and_a_small_one_does_not
     Application.objects.filter(student=cohort["bio0"]).update(offered_at=at("2025-09-20"))
     assert analyzed() == set()
     assert tables() == live()
+
+
+def test_the_figures_are_read_without_jit_in_memory_and_on_one_core(db):
+    from tests.conftest import require
+
+    require(connection.vendor == "postgresql", "these are PostgreSQL's settings")
+    with outcomes.reading(), connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        jit = cursor.fetchone()[0]
+        cursor.execute("SHOW work_mem")
+        work_mem = cursor.fetchone()[0]
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        workers = cursor.fetchone()[0]
+    assert (jit, work_mem, workers) == ("off", "32MB", "0")
