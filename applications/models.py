@@ -227,7 +227,7 @@ from .engagements.models import (  # noqa: E402
     Submission,
     SubmissionFile,
 )
-from .outcome_models import OutcomeApplication, OutcomeStale, OutcomeStudent, OutcomeYear  # noqa: E402
+from .outcome_models import OutcomeApplication, OutcomeGroup, OutcomeStale, OutcomeStudent, OutcomeYear  # noqa: E402
 
 __all__ = [
     "Answer",
@@ -244,6 +244,7 @@ __all__ = [
     "KickoffSlot",
     "Milestone",
     "OutcomeApplication",
+    "OutcomeGroup",
     "OutcomeStale",
     "OutcomeStudent",
     "OutcomeYear",

@@ -52,6 +52,8 @@ class OutcomeYear(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["year", "student_id"], name="outcome_year_one_per_student")]
+        # A refresh reads and deletes the rows of a few students.
+        indexes = [models.Index(fields=["student_id"], name="outcome_year_student")]
 
 
 class OutcomeApplication(models.Model):
@@ -60,13 +62,40 @@ class OutcomeApplication(models.Model):
     (``outcomes.first_selections``)."""
 
     application_id = models.BigIntegerField(primary_key=True)
-    student_id = models.BigIntegerField()
+    student_id = models.BigIntegerField(db_index=True)  # a refresh deletes a few students' rows
     project = models.ForeignKey(
         "opportunities.Project", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     year = models.SmallIntegerField(help_text="The academic year of the submission.")
     response_days = models.FloatField(null=True)
     offered_at = models.DateTimeField(null=True)
+
+
+class OutcomeGroup(models.Model):
+    """The students summed by the fields they are grouped by and their programs (a few dozen
+    rows), rebuilt from the rows above by each refresh that changed any: with ``year``, what the
+    students' years reached (``outcomes._totals`` over OutcomeYear); without, the students and how
+    many are eligible (over OutcomeStudent). The default view of the dashboard reads these."""
+
+    year = models.SmallIntegerField(null=True)
+    graduation_year = models.PositiveSmallIntegerField(null=True)
+    first_generation = models.BooleanField(null=True)
+    pell_eligible = models.BooleanField(null=True)
+    eligibility_group = models.CharField(max_length=32, blank=True)
+    program_key = models.TextField(blank=True)
+    profiles = models.BigIntegerField(default=0)
+    eligible = models.BigIntegerField(default=0)
+    applied = models.BigIntegerField(default=0)
+    selected = models.BigIntegerField(default=0)
+    completed = models.BigIntegerField(default=0)
+    paid = models.BigIntegerField(default=0)
+    earned = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    applications = models.BigIntegerField(default=0)
+    offers = models.BigIntegerField(default=0)
+    offered_students = models.BigIntegerField(default=0)
+    completions = models.BigIntegerField(default=0)
+    completed_students = models.BigIntegerField(default=0)
+    on_time = models.BigIntegerField(default=0)
 
 
 class OutcomeStale(models.Model):

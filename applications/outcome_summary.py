@@ -19,10 +19,13 @@ from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from . import outcomes
-from .models import Application, OutcomeApplication, OutcomeStale, OutcomeStudent, OutcomeYear
+from .models import Application, OutcomeApplication, OutcomeGroup, OutcomeStale, OutcomeStudent, OutcomeYear
 
 # A refresh of at least this many people updates the planner's statistics of the summary.
 ANALYZE_FROM = 1000
+# Beyond this many rows (a group's differences pile up, a few rows per refresh), a refresh
+# builds the groups anew: one row each.
+COMPACT_FROM = 10_000
 # Any constant: the key of PostgreSQL's advisory lock that lets one refresh run at a time.
 LOCK_KEY = 727_001
 
@@ -108,9 +111,10 @@ def _insert(model, queryset, columns, select):
         cursor.execute(f"INSERT INTO {qn(model._meta.db_table)} ({names}) {select.format(sql=sql)}", params)
 
 
-def refresh():
+def refresh(*, anew=False):
     """Rebuild the summary rows of everyone noted since the last refresh (accounts are noted
-    whatever their role; only students have rows). Returns how many were noted."""
+    whatever their role; only students have rows). Returns how many were noted. ``anew``: the
+    groups are built from all the rows, not by difference (after a repair)."""
     qn = connection.ops.quote_name
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -121,6 +125,11 @@ def refresh():
             if connection.vendor == "postgresql":
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
         noted = _ids(ids)
+        # The groups follow by difference: the noted students' old rows out, their new ones in;
+        # built anew the first time, and when the differences pile up.
+        by_difference = not anew and OutcomeGroup.objects.exists()
+        if by_difference:
+            outcomes.add_to_groups(noted, sign=-1)
         OutcomeStudent.objects.filter(user_id__in=noted).delete()
         OutcomeYear.objects.filter(student_id__in=noted).delete()
         OutcomeApplication.objects.filter(student_id__in=noted).delete()
@@ -139,6 +148,10 @@ def refresh():
         columns = ["application_id", "student_id", "project_id", "year", "response_days", "offered_at"]
         named = ", ".join(f"a.{qn(name)}" for name in columns)
         _insert(OutcomeApplication, _application_rows(noted), columns, f"SELECT {named} FROM ({{sql}}) AS a")  # noqa: S608
+        if by_difference and OutcomeGroup.objects.count() <= COMPACT_FROM:
+            outcomes.add_to_groups(noted)
+        else:
+            outcomes.rebuild_groups()
     if len(ids) >= ANALYZE_FROM:
         # Many rows replaced at once (an import, a full rebuild): the planner's row counts would
         # be those of before until autovacuum comes by, and the dashboard's query was planned

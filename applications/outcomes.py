@@ -66,7 +66,7 @@ from django.utils import timezone
 
 from portal.models import Program, StudentProfile, User, WorkEligibility
 
-from .models import Application, OutcomeApplication, OutcomeStudent, OutcomeYear
+from .models import Application, OutcomeApplication, OutcomeGroup, OutcomeStudent, OutcomeYear
 
 SMALL_CELL = 5
 SUPPRESSED = "fewer than 5"
@@ -518,6 +518,69 @@ def _summary_rows(filters):
     return f"SELECT {keys}, {sums} FROM {table} y {where} GROUP BY {keys}", (first, last)  # noqa: S608
 
 
+GROUP_KEYS = [*STUDENT_DIMENSIONS.values(), "program_key"]
+# What the students themselves add up to; the other totals are what their steps add up to.
+STUDENT_TOTALS = ["profiles", "eligible"]
+
+
+def _group_keys(source):
+    return ", ".join(f"{source}.{connection.ops.quote_name(name)}" for name in GROUP_KEYS)
+
+
+def _by_group(source, figures, names):
+    """``source`` summed by the fields and programs: ``figures`` (name: expression) for each of
+    ``names``, 0 for the others."""
+    qn = connection.ops.quote_name
+    sums = ", ".join(f"{figures.get(name, '0')} AS {qn(name)}" for name in names)
+    return f"SELECT {_group_keys(source)}, {sums} FROM {source} GROUP BY {_group_keys(source)}"  # noqa: S608
+
+
+def _step_and_student_figures(totals):
+    """``totals`` split: the figures of the students' steps (over ``t``), of the students (over
+    ``s``)."""
+    qn = connection.ops.quote_name
+    students = {"profiles": "COUNT(*)", "eligible": f"SUM(s.{qn('eligible')})"}
+    return {name: figure for name, figure in totals.items() if name not in STUDENT_TOTALS}, students
+
+
+def add_to_groups(students=None, *, sign=1):
+    """Add to OutcomeGroup what the summary's rows of ``students`` (a RawSQL of their ids; None
+    for everyone) add up to, ``sign`` times: a refresh takes the noted students' old rows out
+    (-1) and puts their new ones in. A group may then have several rows; readers sum them."""
+    qn = connection.ops.quote_name
+    totals = _totals("t")
+    steps, students_figures = _step_and_student_figures(totals)
+    table = qn(OutcomeGroup._meta.db_table)
+    columns = ", ".join(qn(name) for name in ["year", *GROUP_KEYS, *totals])
+
+    def sums(figures):
+        return ", ".join(f"{sign} * ({figures[name]})" if name in figures else "0" for name in totals)
+
+    def of(column):
+        return f" WHERE {column} IN ({students.sql})" if students is not None else ""
+
+    params = tuple(students.params) if students is not None else ()
+    student, user = f"t.{qn('student_id')}", f"s.{qn('user_id')}"
+    by_year = f"t.{qn('year')}, {_group_keys('t')}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {by_year}, {sums(steps)} "  # noqa: S608 - the code's own names
+            f"FROM {qn(OutcomeYear._meta.db_table)} t{of(student)} GROUP BY {by_year}",
+            params,
+        )
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT NULL, {_group_keys('s')}, {sums(students_figures)} "  # noqa: S608
+            f"FROM {qn(OutcomeStudent._meta.db_table)} s{of(user)} GROUP BY {_group_keys('s')}",
+            params,
+        )
+
+
+def rebuild_groups():
+    """OutcomeGroup anew from all the summary's rows: one row per group."""
+    OutcomeGroup.objects.all().delete()
+    add_to_groups()
+
+
 def _student_ctes(filters, totals):
     """The funnel's first common table expressions, as (sql, params): ``s``, one row per counted
     student (the fields the funnel is split by, their programs, and whether they are eligible);
@@ -532,17 +595,8 @@ def _student_ctes(filters, totals):
     fields, and ``tg`` adds up the students (from ``s``) and their steps (from ``t``) group by
     group."""
     qn = connection.ops.quote_name
-    columns = ["profile_id", "user_id", *STUDENT_DIMENSIONS.values(), "program_key", "eligible"]
-
-    def keys(source):
-        return ", ".join(f"{source}.{qn(name)}" for name in [*STUDENT_DIMENSIONS.values(), "program_key"])
-
-    def by_group(source, figures):
-        """``source`` summed by the fields and programs: ``figures`` (name: expression), 0 for
-        the other totals."""
-        sums = ", ".join(f"{figures.get(name, '0')} AS {qn(name)}" for name in totals)
-        return f"SELECT {keys(source)}, {sums} FROM {source} GROUP BY {keys(source)}"  # noqa: S608
-
+    columns = ["profile_id", "user_id", *GROUP_KEYS, "eligible"]
+    groups_params, having = (), ""
     if filters.summary_years:
         # Imported here: the summary's refresh reads this module's definitions of the steps.
         from .outcome_summary import refresh
@@ -550,11 +604,18 @@ def _student_ctes(filters, totals):
         refresh()
         students = narrow_students(OutcomeStudent.objects.all(), filters, profile="profile_id").values(*columns)
         rows, rows_params = _summary_rows(filters)
-        student_side = {"profiles": "COUNT(*)", "eligible": f"SUM(s.{qn('eligible')})"}
-        step_side = {name: figure for name, figure in totals.items() if name not in student_side}
-        both = f"{by_group('t', step_side)} UNION ALL {by_group('s', student_side)}"
+        first, last = filters.summary_years
+        if first == last and not filters.narrows_students:
+            # The default view: the groups of the year and the students', summed already.
+            source = f"(SELECT * FROM {qn(OutcomeGroup._meta.db_table)} g WHERE g.year IS NULL OR g.year = %s)"  # noqa: S608
+            groups_params = (first,)
+            # A group whose students have all left it sums to nothing: no row, as when counted.
+            having = f" HAVING SUM(u.{qn('profiles')}) > 0"
+        else:
+            steps, students_figures = _step_and_student_figures(totals)
+            source = f"({_by_group('t', steps, totals)} UNION ALL {_by_group('s', students_figures, totals)})"
         sums = ", ".join(f"SUM(u.{qn(name)}) AS {qn(name)}" for name in totals)
-        groups = f"SELECT {keys('u')}, {sums} FROM ({both}) u GROUP BY {keys('u')}"  # noqa: S608
+        groups = f"SELECT {_group_keys('u')}, {sums} FROM {source} u GROUP BY {_group_keys('u')}{having}"  # noqa: S608
     else:
         students = student_rows(profiles(filters)).values(*columns)
         steps = _student_steps(filters)
@@ -567,9 +628,10 @@ def _student_ctes(filters, totals):
             f"SELECT {named}, {counts}, a.{qn('earned')} AS {qn('earned')} "  # noqa: S608
             f"FROM s LEFT JOIN ({steps_sql}) a ON a.{qn('student_id')} = s.{qn('user_id')}"
         )
-        groups = by_group("t", totals)
+        groups = _by_group("t", totals, totals)
     students_sql, students_params = students.query.sql_with_params()
-    return f"s AS ({students_sql}), t AS ({rows}), tg AS ({groups})", (*students_params, *rows_params)
+    ctes = f"s AS ({students_sql}), t AS ({rows}), tg AS ({groups})"
+    return ctes, (*students_params, *rows_params, *groups_params)
 
 
 DECISIONS = [Status.SHORTLISTED, Status.OFFERED, Status.NOT_SELECTED]

@@ -17,5 +17,5 @@ class Command(BaseCommand):
         started = time.monotonic()
         if options["all"]:
             outcome_summary.note_everyone()
-        done = outcome_summary.refresh()
+        done = outcome_summary.refresh(anew=options["all"])
         self.stdout.write(f"Rebuilt the outcomes of {done} students in {time.monotonic() - started:.1f} s.")
