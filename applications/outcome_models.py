@@ -27,20 +27,28 @@ class OutcomeStudent(models.Model):
     eligible = models.PositiveSmallIntegerField()  # 1 or 0, so that it sums
 
 
-class OutcomeYear(models.Model):
+class GroupedBy(models.Model):
+    """The fields the funnel groups students by, copied from their OutcomeStudent row, so that
+    the rows that carry them are grouped without a join (``outcomes.GROUP_KEYS``)."""
+
+    graduation_year = models.PositiveSmallIntegerField(null=True)
+    first_generation = models.BooleanField(null=True)
+    pell_eligible = models.BooleanField(null=True)
+    eligibility_group = models.CharField(max_length=32, blank=True)
+    program_key = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class OutcomeYear(GroupedBy):
     """What one student's submitted applications reached in one academic year, each step dated
     by its own moment (``outcomes.applied_q`` and the others), and the cohort's figures: of the
     applications submitted that year, how many were ever selected, completed, and on time."""
 
     student_id = models.BigIntegerField()
     year = models.SmallIntegerField(help_text="The academic year that starts on July 1 of this year.")
-    # The student's fields from their OutcomeStudent row, so that the funnel groups the years
-    # without a join; only students with such a row have years.
-    graduation_year = models.PositiveSmallIntegerField(null=True)
-    first_generation = models.BooleanField(null=True)
-    pell_eligible = models.BooleanField(null=True)
-    eligibility_group = models.CharField(max_length=32, blank=True)
-    program_key = models.TextField(blank=True)
+    # Only students with an OutcomeStudent row have years (their fields come from it).
     applied = models.PositiveIntegerField(default=0)
     selected = models.PositiveIntegerField(default=0)
     completed = models.PositiveIntegerField(default=0)
@@ -71,18 +79,14 @@ class OutcomeApplication(models.Model):
     offered_at = models.DateTimeField(null=True)
 
 
-class OutcomeGroup(models.Model):
+class OutcomeGroup(GroupedBy):
     """The students summed by the fields they are grouped by and their programs (a few dozen
-    rows), rebuilt from the rows above by each refresh that changed any: with ``year``, what the
-    students' years reached (``outcomes._totals`` over OutcomeYear); without, the students and how
-    many are eligible (over OutcomeStudent). The default view of the dashboard reads these."""
+    groups), kept from the rows above by each refresh (``outcomes.add_to_groups``): with
+    ``year``, what the students' years reached (``outcomes._totals`` over OutcomeYear); without,
+    the students and how many are eligible (over OutcomeStudent). A group may have several rows
+    (a refresh adds differences); readers sum them. The default view of the dashboard reads these."""
 
     year = models.SmallIntegerField(null=True)
-    graduation_year = models.PositiveSmallIntegerField(null=True)
-    first_generation = models.BooleanField(null=True)
-    pell_eligible = models.BooleanField(null=True)
-    eligibility_group = models.CharField(max_length=32, blank=True)
-    program_key = models.TextField(blank=True)
     profiles = models.BigIntegerField(default=0)
     eligible = models.BigIntegerField(default=0)
     applied = models.BigIntegerField(default=0)

@@ -138,7 +138,7 @@ def refresh(*, anew=False):
         named = ", ".join(f"s.{qn(name)}" for name in columns)
         _insert(OutcomeStudent, students.values(*columns), columns, f"SELECT {named} FROM ({{sql}}) AS s")  # noqa: S608
         counts = ", ".join(f"SUM(u.{qn(name)})" for name in [*COUNTS, "earned"])
-        fields = [*outcomes.STUDENT_DIMENSIONS.values(), "program_key"]
+        fields = outcomes.GROUP_KEYS
         keys = ", ".join([f"u.{qn('student_id')}", f"u.{qn('year')}", *(f"st.{qn(name)}" for name in fields)])
         grouped = (
             f"SELECT {keys}, {counts} FROM ({{sql}}) AS u "  # noqa: S608

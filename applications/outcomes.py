@@ -29,8 +29,9 @@ For whole academic years without an organization filter (the default view), the 
 and the times per application come from the outcomes summary instead (``outcome_models``: one row
 per student, per student and year, per decided application), which the same definitions build
 and database triggers keep current (``outcome_summary``); its years carry the student's fields,
-so the students and their steps are summed by group separately, with no join. Any other range is
-counted live.
+so the students and their steps are summed by group separately, with no join; one academic year
+with no student filter (the default view) reads the groups the summary keeps summed
+(``OutcomeGroup``). Any other range is counted live.
 """
 
 import operator
@@ -536,11 +537,16 @@ def _by_group(source, figures, names):
 
 
 def _step_and_student_figures(totals):
-    """``totals`` split: the figures of the students' steps (over ``t``), of the students (over
-    ``s``)."""
-    qn = connection.ops.quote_name
-    students = {"profiles": "COUNT(*)", "eligible": f"SUM(s.{qn('eligible')})"}
+    """``totals`` split: the figures of the students' steps (over ``t``), of the students
+    themselves (``_totals`` over ``s``)."""
+    students = {name: figure for name, figure in _totals("s").items() if name in STUDENT_TOTALS}
     return {name: figure for name, figure in totals.items() if name not in STUDENT_TOTALS}, students
+
+
+def _sums(source, names):
+    return ", ".join(
+        f"SUM({source}.{connection.ops.quote_name(name)}) AS {connection.ops.quote_name(name)}" for name in names
+    )
 
 
 def add_to_groups(students=None, *, sign=1):
@@ -593,7 +599,8 @@ def _student_ctes(filters, totals):
     those of ``s``. For whole academic years both come from the summary (``outcome_models``),
     refreshed first, and nothing is joined: ``t`` holds only students with a step, with their
     fields, and ``tg`` adds up the students (from ``s``) and their steps (from ``t``) group by
-    group."""
+    group; for one academic year with no student filter (the default view), it adds up the
+    summary's groups (``OutcomeGroup``), summed already."""
     qn = connection.ops.quote_name
     columns = ["profile_id", "user_id", *GROUP_KEYS, "eligible"]
     groups_params, having = (), ""
@@ -614,8 +621,7 @@ def _student_ctes(filters, totals):
         else:
             steps, students_figures = _step_and_student_figures(totals)
             source = f"({_by_group('t', steps, totals)} UNION ALL {_by_group('s', students_figures, totals)})"
-        sums = ", ".join(f"SUM(u.{qn(name)}) AS {qn(name)}" for name in totals)
-        groups = f"SELECT {_group_keys('u')}, {sums} FROM {source} u GROUP BY {_group_keys('u')}{having}"  # noqa: S608
+        groups = f"SELECT {_group_keys('u')}, {_sums('u', totals)} FROM {source} u GROUP BY {_group_keys('u')}{having}"  # noqa: S608
     else:
         students = student_rows(profiles(filters)).values(*columns)
         steps = _student_steps(filters)
@@ -732,9 +738,6 @@ def funnel_tables(filters):
     params = (*student_params, *time_params)
     program = Program._meta.db_table
 
-    def summed(source):
-        return ", ".join(f"SUM({source}.{qn(name)}) AS {qn(name)}" for name in names)
-
     sums = ", ".join(f"SUM(g.{qn(name)})" for name in names)
     # Typed NULLs: PostgreSQL matches the types of a UNION's columns branch by branch.
     keys = {
@@ -782,8 +785,8 @@ def funnel_tables(filters):
     ctes = [
         students,
         times,
-        f"g AS (SELECT {group_dimensions}, {summed('tg')} FROM tg GROUP BY {group_dimensions})",  # noqa: S608
-        f"gp AS (SELECT {program_id} AS program_id, {summed('tg')} FROM {by_program} GROUP BY {program_id})",  # noqa: S608
+        f"g AS (SELECT {group_dimensions}, {_sums('tg', names)} FROM tg GROUP BY {group_dimensions})",  # noqa: S608
+        f"gp AS (SELECT {program_id} AS program_id, {_sums('tg', names)} FROM {by_program} GROUP BY {program_id})",  # noqa: S608
     ]
     query = f"WITH {', '.join(ctes)} " + " UNION ALL ".join(branches)
     with connection.cursor() as cursor:

@@ -34,6 +34,10 @@ MARKS = [
 ]
 
 
+# Every student noted: the next refresh rebuilds everyone's rows (a migration that adds to them).
+NOTE_EVERYONE = "INSERT INTO applications_outcomestale (student_id) SELECT id FROM portal_user WHERE role = 'student'"
+
+
 def _note(row, student):
     return (
         "INSERT INTO applications_outcomestale (student_id) "  # noqa: S608 - constants of this file
@@ -75,9 +79,7 @@ def install(apps, schema_editor):
         for statement in write(*spec):
             schema_editor.execute(statement)
     # Every student's summary is built by the first refresh.
-    schema_editor.execute(
-        "INSERT INTO applications_outcomestale (student_id) SELECT id FROM portal_user WHERE role = 'student'"
-    )
+    schema_editor.execute(NOTE_EVERYONE)
 
 
 def drop_triggers(schema_editor, table):

@@ -20,9 +20,7 @@ def install(apps, schema_editor):
     for statement in write(*PROGRAMS):
         schema_editor.execute(statement)
     # Every student's programs are written by the next refresh.
-    schema_editor.execute(
-        "INSERT INTO applications_outcomestale (student_id) SELECT id FROM portal_user WHERE role = 'student'"
-    )
+    schema_editor.execute(summary.NOTE_EVERYONE)
 
 
 def remove(apps, schema_editor):
