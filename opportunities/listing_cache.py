@@ -9,7 +9,7 @@ import hashlib
 import secrets
 from collections import OrderedDict
 from functools import lru_cache
-from threading import Lock
+from threading import Lock, local
 
 from django.core.cache import cache
 from django.db import transaction
@@ -25,7 +25,15 @@ _local = OrderedDict()
 _local_lock = Lock()
 
 
+# The version a page being computed was read under: the cached parts it reads in turn (the skill
+# list) use it too, one round trip to the cache fewer, and the page reads one state throughout.
+_computing = local()
+
+
 def listing_version():
+    version = getattr(_computing, "version", None)
+    if version is not None:
+        return version
     version = cache.get(VERSION_KEY)
     if version is None:
         # A random start, so a new sequence never meets keys of an earlier one (a cache restart).
@@ -62,21 +70,26 @@ def _templates_digest():
     return hashlib.sha256(sources.encode()).hexdigest()[:12]
 
 
-def listing_key(kind, *parts):
+def listing_key(kind, version, parts):
     digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:32]
     day = timezone.localdate().isoformat()
-    return f"opportunities:{kind}:{listing_version()}:{_templates_digest()}:{day}:{digest}"
+    return f"opportunities:{kind}:{version}:{_templates_digest()}:{day}:{digest}"
 
 
 def cached(kind, parts, compute):
-    key = listing_key(kind, *parts)
+    version = listing_version()
+    key = listing_key(kind, version, parts)
     with _local_lock:
         if key in _local:
             _local.move_to_end(key)
             return _local[key]
     value = cache.get(key)
     if value is None:
-        value = compute()
+        outer, _computing.version = getattr(_computing, "version", None), version
+        try:
+            value = compute()
+        finally:
+            _computing.version = outer
         cache.set(key, value, TTL)
     with _local_lock:
         _local[key] = value

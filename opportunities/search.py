@@ -1,15 +1,14 @@
-"""Browse and search: the query parameters, and the one queryset every listing shares.
+"""Browse and search: the query parameters, and the one search every listing shares.
 
 The browse page, saved searches and their digests all read parameters through ``BrowseForm``
-and get projects from ``search_listings``, so a saved search finds what the page showed.
+and find projects with ``Search``, so a saved search finds what the page showed.
 """
 
 from datetime import timedelta
 
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -112,109 +111,121 @@ def encode_filters(filters):
     return qd.urlencode()
 
 
-def search_listings(filters, *, now=None):
-    """The listings matching the filters, in the order the page shows them (open projects of
-    verified organizations only: the listings hold nothing else). Ranked by relevance on
-    PostgreSQL when words were asked for."""
-    qs = Listing.objects.filter(apply_by__gte=timezone.localdate())
-    q = filters.get("q")
-    ranked = False
-    if q:
-        if connection.vendor == "postgresql":
-            query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
-            qs = qs.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
-        else:
-            # SQLite has no full-text search: a plain match on the project, title first.
-            has_skill = Exists(Skill.objects.filter(projects=OuterRef("project"), name__icontains=q))
-            qs = qs.filter(
-                Q(project__title__icontains=q)
-                | Q(project__summary__icontains=q)
-                | Q(project__description__icontains=q)
-                | Q(has_skill)
-            ).annotate(
-                rank=Case(
-                    When(project__title__icontains=q, then=Value(3)),
-                    When(project__summary__icontains=q, then=Value(2)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                )
+# The search is written in SQL here rather than built with the ORM: the browse page is the
+# busiest page and most searches miss its cache, and building and compiling these queries with
+# the ORM (a dozen clones and filter look-ups, a subquery) cost a cold search more CPU than
+# PostgreSQL took to run them. The filters are defined once below, for the page, its count and
+# the saved searches' digests alike.
+_LISTING = Listing._meta.db_table
+_PROJECT = Project._meta.db_table
+_SKILL = Skill._meta.db_table
+_PROJECT_SKILLS = Project.skills.through._meta.db_table
+_SKILL_OF_PROJECT = (
+    f"SELECT 1 FROM {_PROJECT_SKILLS} ps JOIN {_SKILL} s ON s.id = ps.skill_id"  # noqa: S608 - table names
+    " WHERE ps.project_id = l.project_id"
+)
+# A column sort, then the newest first (the project id breaks ties, so pages never overlap).
+_ORDERS = {
+    "newest": "l.published_at DESC, l.project_id DESC",
+    "apply_by": "l.apply_by, l.published_at DESC, l.project_id DESC",
+    "pay": "l.fee DESC, l.published_at DESC, l.project_id DESC",
+}
+
+
+class Search:
+    """The listings matching ``filters``, in the order the page shows them: open projects of
+    verified organizations only (the listings hold nothing else). Ranked by relevance when words
+    were asked for and no column sort was chosen: on PostgreSQL by full-text rank, on SQLite (no
+    full-text search) by a plain match on the project, title first."""
+
+    def __init__(self, filters, *, now=None):
+        now = now or timezone.now()
+        ops = connection.ops
+        where, params = ["l.apply_by >= %s"], [ops.adapt_datefield_value(timezone.localdate(now))]
+        self.source, self.rank = f"{_LISTING} l", None
+        q = filters.get("q")
+        if q and connection.vendor == "postgresql":
+            where.append("l.search_vector @@ websearch_to_tsquery(%s::regconfig, %s)")
+            params += [SEARCH_CONFIG, q]
+            # Ranked over the candidates only (see page()), reading their vectors there.
+            self.candidate, self.candidate_params = "l.search_vector", []
+            self.rank = "ts_rank(c.search_vector, websearch_to_tsquery(%s::regconfig, %s))"
+            self.rank_params = [SEARCH_CONFIG, q]
+        elif q:
+            self.source += f" JOIN {_PROJECT} p ON p.id = l.project_id"
+            like = f"%{ops.prep_for_like_query(q)}%"
+            where.append(
+                "(p.title LIKE %s ESCAPE '\\' OR p.summary LIKE %s ESCAPE '\\' OR p.description LIKE %s ESCAPE '\\'"
+                f" OR EXISTS ({_SKILL_OF_PROJECT} AND s.name LIKE %s ESCAPE '\\'))"
             )
-        ranked = True
-    if filters.get("path"):
-        qs = qs.filter(career_path=filters["path"])
-    if filters.get("skill"):
-        qs = qs.filter(Exists(Skill.objects.filter(projects=OuterRef("project"), slug__in=filters["skill"])))
-    if filters.get("hours_min") is not None:
-        qs = qs.filter(estimated_hours__gte=filters["hours_min"])
-    if filters.get("hours_max") is not None:
-        qs = qs.filter(estimated_hours__lte=filters["hours_max"])
-    if filters.get("pay_min") is not None:
-        qs = qs.filter(fee__gte=filters["pay_min"])
-    if filters.get("remote") == "yes":
-        qs = qs.filter(remote=True)
-    elif filters.get("remote") == "no":
-        qs = qs.filter(remote=False)
-    if filters.get("posted"):
-        qs = qs.filter(published_at__gte=(now or timezone.now()) - timedelta(days=int(filters["posted"])))
-    sort = filters.get("sort")
-    if sort == "newest" or (not sort and not ranked):
-        order = ["-published_at", "-project"]
-    elif sort == "apply_by":
-        order = ["apply_by", "-published_at", "-project"]
-    elif sort == "pay":
-        order = ["-fee", "-published_at", "-project"]
-    else:
-        order = ["-rank", "-published_at", "-project"]
-    return qs.order_by(*order)
+            params += [like] * 4
+            self.candidate = (
+                "CASE WHEN p.title LIKE %s ESCAPE '\\' THEN 3"
+                " WHEN p.summary LIKE %s ESCAPE '\\' THEN 2 ELSE 1 END AS rank"
+            )
+            self.candidate_params, self.rank, self.rank_params = [like] * 2, "c.rank", []
+        if filters.get("path"):
+            where.append("l.career_path = %s")
+            params.append(filters["path"])
+        if filters.get("skill"):
+            where.append(f"EXISTS ({_SKILL_OF_PROJECT} AND s.slug IN ({', '.join(['%s'] * len(filters['skill']))}))")
+            params += filters["skill"]
+        for name, test in (("hours_min", ">="), ("hours_max", "<=")):
+            if filters.get(name) is not None:
+                where.append(f"l.estimated_hours {test} %s")
+                params.append(filters[name])
+        if filters.get("pay_min") is not None:
+            where.append("l.fee >= %s")
+            params.append(filters["pay_min"])
+        if filters.get("remote") in ("yes", "no"):
+            where.append("l.remote = %s")
+            params.append(filters["remote"] == "yes")
+        if filters.get("posted"):
+            where.append("l.published_at >= %s")
+            params.append(ops.adapt_datetimefield_value(now - timedelta(days=int(filters["posted"]))))
+        self.where, self.params = " AND ".join(where), params
+        sort = filters.get("sort")
+        self.ranked = self.rank is not None and sort not in _ORDERS
+        self.order = _ORDERS.get(sort, _ORDERS["newest"])
+
+    def project_ids(self):
+        """The matching project ids, unordered, as (SQL, params) for a subquery."""
+        return f"SELECT l.project_id FROM {self.source} WHERE {self.where}", self.params  # noqa: S608 - our own SQL
+
+    def count(self):
+        """How many listings match, counting no further than MATCH_LIMIT + 1."""
+        sql, params = self.project_ids()
+        return _fetch(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) c", [*params, MATCH_LIMIT + 1])[0][0]  # noqa: S608
+
+    def page(self, number):
+        """The project ids of page ``number`` and how many match, counted up to MATCH_LIMIT + 1;
+        None for the count when the page is empty.
+
+        Ranked by relevance, the newest MATCH_LIMIT + 1 matches are found first, and only those
+        are ranked (ranking reads each match's whole vector: the costliest step) and counted, in
+        one query with a window count. Sorted by a column, the page stops early along an index,
+        and a count that stops at the limit is cheaper than one that reads every match."""
+        offset = (number - 1) * PAGE_SIZE
+        if self.ranked:
+            found = _fetch(
+                "SELECT c.project_id, COUNT(*) OVER () FROM"  # noqa: S608 - our own SQL
+                f" (SELECT l.project_id, l.published_at, {self.candidate} FROM {self.source} WHERE {self.where}"
+                f" ORDER BY {_ORDERS['newest']} LIMIT %s) c"
+                f" ORDER BY {self.rank} DESC, c.published_at DESC, c.project_id DESC LIMIT %s OFFSET %s",
+                [*self.candidate_params, *self.params, MATCH_LIMIT + 1, *self.rank_params, PAGE_SIZE, offset],
+            )
+            return [pk for pk, _ in found], found[0][1] if found else None
+        sql = f"SELECT l.project_id FROM {self.source} WHERE {self.where} ORDER BY {self.order} LIMIT %s OFFSET %s"  # noqa: S608
+        ids = [pk for (pk,) in _fetch(sql, [*self.params, PAGE_SIZE, offset])]
+        return ids, self.count() if ids else None
+
+
+def _fetch(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def search_projects(filters, *, now=None):
     """The projects matching the filters (for saved searches' digests; unordered)."""
-    return Project.objects.filter(pk__in=search_listings(filters, now=now).order_by().values("project"))
-
-
-def count_up_to_limit(listings):
-    """How many listings match, counting no further than MATCH_LIMIT + 1."""
-    return listings.order_by().values("pk")[: MATCH_LIMIT + 1].count()
-
-
-def _ranked_page_ids(listings, offset):
-    """(ids of one page, matches up to MATCH_LIMIT + 1) of ranked ``listings``: the newest
-    MATCH_LIMIT + 1 matches are found first, and only those are ranked (ranking reads each
-    match's whole vector: the costliest step) and counted, in one query with a window count."""
-    qn = connection.ops.quote_name
-    rank = listings.query.annotations["rank"]
-    candidates = listings.order_by("-published_at", "-project")
-    if connection.vendor == "postgresql":
-        # The rank is worked out over the candidates only: the same expression, on their column.
-        candidates = candidates.values("project", "published_at", "search_vector")
-        query = rank.source_expressions[1]  # SearchRank(the listing's vector, the query)
-        compiler = listings.query.get_compiler(connection=connection)
-        query_sql, query_params = compiler.compile(query)
-        rank_sql, rank_params = f"ts_rank(c.{qn('search_vector')}, {query_sql})", query_params
-    else:
-        candidates = candidates.values("project", "published_at", "rank")
-        rank_sql, rank_params = f"c.{qn('rank')}", ()
-    sql, params = candidates[: MATCH_LIMIT + 1].query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT c.{qn('project')}, COUNT(*) OVER () FROM ({sql}) c "  # noqa: S608 - our own SQL and names
-            f"ORDER BY {rank_sql} DESC, c.{qn('published_at')} DESC, c.{qn('project')} DESC LIMIT %s OFFSET %s",
-            (*params, *rank_params, PAGE_SIZE, offset),
-        )
-        found = cursor.fetchall()
-    return [pk for pk, _ in found], found[0][1] if found else None
-
-
-def page_ids(listings, number, *, ranked):
-    """The project ids of page ``number`` of ``listings`` and how many match, counted up to
-    MATCH_LIMIT + 1; None for the count when the page is empty.
-
-    Ranked by relevance, the newest matches are ranked and counted in one query. Sorted by a
-    column, the page stops early along an index, and a count that stops at the limit is cheaper
-    than one that reads every match."""
-    offset = (number - 1) * PAGE_SIZE
-    if ranked:
-        return _ranked_page_ids(listings, offset)
-    ids = list(listings.values_list("project", flat=True)[offset : offset + PAGE_SIZE])
-    return ids, count_up_to_limit(listings) if ids else None
+    return Project.objects.filter(pk__in=RawSQL(*Search(filters, now=now).project_ids()))  # noqa: S611 - values are params

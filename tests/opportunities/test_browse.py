@@ -351,6 +351,25 @@ def test_cached_results_follow_every_change_at_once(client, carol, sid, django_a
     assert titles(client.get("/projects/")) == []
 
 
+def test_a_cold_search_asks_the_cache_for_the_listing_version_once(client, monkeypatch):
+    from django.core.cache import caches
+
+    from opportunities.listing_cache import VERSION_KEY
+
+    ProjectFactory(title="Survey design")
+    assert titles(client.get("/projects/")) == ["Survey design"]  # the version is set from here on
+    backend, asked = caches["default"], []
+    get = backend.get
+    monkeypatch.setattr(backend, "get", lambda key, *args, **kwargs: asked.append(key) or get(key, *args, **kwargs))
+    response = client.get("/projects/?q=survey&hours_min=5")
+    assert titles(response) == ["Survey design"]
+    # The page and the skill list it holds are read under one version: one round trip, not two.
+    assert asked.count(VERSION_KEY) == 1
+    asked.clear()
+    assert titles(client.get("/projects/?q=survey&hours_min=5")) == ["Survey design"]
+    assert asked == [VERSION_KEY]  # then the page itself, from this process's memory
+
+
 def test_project_page_never_shows_the_contacts_email(client, carol):
     contact = EmployerFactory(organization=carol.membership.organization, first_name="", last_name="")
     project = ProjectFactory(organization=carol.membership.organization, contact=contact)
