@@ -161,7 +161,7 @@ class ApplicationEvent(Event):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
 
     class Meta:
-        ordering = ["application", "at", "pk"]
+        ordering = ["application_id", "at", "pk"]
 
 
 class Assessment(models.Model):

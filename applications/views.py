@@ -362,8 +362,9 @@ def _applicants_page(request, project, *, failed=None, status=200):
     }
     # Answers and skill names as plain rows: two light queries instead of a model per value.
     answers = {}
-    for application_id, question_id, text in Answer.objects.filter(application_id__in=ids).values_list(
-        "application_id", "question_id", "text"
+    # Unordered: they go into a dict (the answers' own order joins their questions).
+    for application_id, question_id, text in (
+        Answer.objects.filter(application_id__in=ids).order_by().values_list("application_id", "question_id", "text")
     ):
         answers.setdefault(application_id, {})[question_id] = text
     profiles = [getattr(application.student, "student_profile", None) for application in page.object_list]

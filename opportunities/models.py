@@ -259,7 +259,7 @@ class Question(models.Model):
     required = models.BooleanField(default=True)
 
     class Meta:
-        ordering = ["project", "position", "pk"]
+        ordering = ["project_id", "position", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(max_chars__gte=100, max_chars__lte=2000), name="question_max_chars_100_2000"
@@ -277,7 +277,7 @@ class ProjectEvent(Event):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
 
     class Meta:
-        ordering = ["project", "at", "pk"]
+        ordering = ["project_id", "at", "pk"]
 
 
 class SavedSearch(models.Model):

@@ -213,7 +213,7 @@ class EngagementEvent(Event):
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="events")
 
     class Meta:
-        ordering = ["engagement", "at", "pk"]
+        ordering = ["engagement_id", "at", "pk"]
 
 
 class KickoffSlot(models.Model):
@@ -296,7 +296,7 @@ class Submission(models.Model):
     )
 
     class Meta:
-        ordering = ["engagement", "round"]
+        ordering = ["engagement_id", "round"]
         constraints = [models.UniqueConstraint(fields=["engagement", "round"], name="submission_one_per_round")]
 
     def __str__(self):
