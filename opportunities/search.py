@@ -12,7 +12,7 @@ from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from django.utils import timezone
 
-from portal.models import Skill
+from portal.models import Organization, Skill
 
 from .models import SEARCH_CONFIG, CareerPath, Listing, Project
 
@@ -120,6 +120,7 @@ _LISTING = Listing._meta.db_table
 _PROJECT = Project._meta.db_table
 _SKILL = Skill._meta.db_table
 _PROJECT_SKILLS = Project.skills.through._meta.db_table
+_ORGANIZATION = Organization._meta.db_table
 _SKILL_OF_PROJECT = (
     f"SELECT 1 FROM {_PROJECT_SKILLS} ps JOIN {_SKILL} s ON s.id = ps.skill_id"  # noqa: S608 - table names
     " WHERE ps.project_id = l.project_id"
@@ -218,6 +219,27 @@ class Search:
         sql = f"SELECT l.project_id FROM {self.source} WHERE {self.where} ORDER BY {self.order} LIMIT %s OFFSET %s"  # noqa: S608
         ids = [pk for (pk,) in _fetch(sql, [*self.params, PAGE_SIZE, offset])]
         return ids, self.count() if ids else None
+
+
+def card_rows(ids, fields):
+    """The projects ``ids`` as rows of ``fields`` (their own columns and ``organization__name``),
+    each with its skill names, alphabetical (``skill_names``), in one query (PostgreSQL: it has
+    arrays). Compiled by the ORM, a values() with a join and an array subquery, it cost ten times
+    the CPU of running it."""
+    project = Project._meta
+    columns = ", ".join(
+        "o.name"
+        if name == "organization__name"
+        else f"p.{(project.pk if name == 'pk' else project.get_field(name)).column}"
+        for name in fields
+    )
+    found = _fetch(
+        f"SELECT {columns}, ARRAY(SELECT s.name FROM {_SKILL} s JOIN {_PROJECT_SKILLS} ps ON ps.skill_id = s.id"  # noqa: S608
+        f" WHERE ps.project_id = p.id ORDER BY s.name) FROM {_PROJECT} p JOIN {_ORGANIZATION} o"
+        " ON o.id = p.organization_id WHERE p.id = ANY(%s)",
+        [ids],
+    )
+    return [{**dict(zip(fields, row[:-1], strict=True)), "skill_names": row[-1]} for row in found]
 
 
 def _fetch(sql, params):

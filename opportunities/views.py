@@ -27,6 +27,7 @@ from .search import (
     PAGE_SIZE,
     BrowseForm,
     Search,
+    card_rows,
     encode_filters,
     parse_params,
 )
@@ -114,22 +115,6 @@ def _card(row, url_prefix):
     }
 
 
-# The card columns of the twenty projects, their organization and skills, in one query written
-# here (PostgreSQL): compiled by the ORM (a values() with a join and an array subquery), it cost
-# ten times the CPU of running it.
-_CARD_SQL = (  # noqa: S608, UP032 - the table names, from the models
-    "SELECT p.id, p.title, p.slug, p.summary, p.career_path, p.estimated_hours, p.fee, p.remote, p.city, p.state,"
-    " p.apply_by, o.name, ARRAY(SELECT s.name FROM {skill} s JOIN {project_skills} ps ON ps.skill_id = s.id"
-    " WHERE ps.project_id = p.id ORDER BY s.name)"
-    " FROM {project} p JOIN {organization} o ON o.id = p.organization_id WHERE p.id = ANY(%s)"
-).format(
-    project=Project._meta.db_table,
-    organization=Organization._meta.db_table,
-    skill=Skill._meta.db_table,
-    project_skills=Project.skills.through._meta.db_table,
-)
-
-
 def _page_of(search, number):
     """One page of ``search`` as rows of CARD_FIELDS, in order, and how many match (see
     ``Search.page``); the twenty cards come from the projects by id."""
@@ -137,10 +122,7 @@ def _page_of(search, number):
     if not ids:
         return [], count
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(_CARD_SQL, [ids])
-            found = cursor.fetchall()
-        cards = {row[0]: {**dict(zip(CARD_FIELDS, row, strict=False)), "skill_names": row[-1]} for row in found}
+        cards = {row["pk"]: row for row in card_rows(ids, CARD_FIELDS)}
     else:
         # SQLite (a laptop) has no arrays: the skills in a query of their own.
         skills = _skill_names(ids)
