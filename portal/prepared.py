@@ -1,0 +1,105 @@
+"""Querysets compiled to SQL once per process, then run with each request's values.
+
+Building and compiling a queryset costs Django's ORM 1 to 4 ms of CPU (a join, an access check
+as a subquery, an ordering), several times what PostgreSQL then takes to run it, and the pages
+everyone opens (dashboards, project pages) run the same few queries with other ids. Django has no
+such cache and psycopg2 no prepared statements, hence this small one.
+
+    ROWS = Prepared(lambda role, *, user_id: Engagement.objects.visible_to(User(pk=user_id, role=role))
+                    .values("pk", "status"))
+    rows = ROWS(user.role, user_id=user.pk)   # a list of dicts, as .values() gives
+
+``build`` returns a ``.values()`` queryset. Its positional arguments (the *shape*: which branch
+the query takes, a limit) key the cache. Its keyword arguments are the values that change from
+call to call (ints or strings). For each, ``build`` first receives a marker value; the compiled
+query's parameters are searched for the markers, and each call puts its own values in their
+places. The queryset is still Django's: the access module, the model's fields and the database's
+converters (dates on SQLite, say) all apply, and the query goes through Django's cursor, so
+query-count tests still count it.
+"""
+
+import threading
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models.query import ValuesIterable
+
+
+class Prepared:
+    def __init__(self, build):
+        self.build = build
+        self._compiled = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, *shape, using="default", **values):
+        connection = connections[using]
+        key = (shape, using, connection.vendor, tuple(sorted(values)))
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compile(shape, using, values)
+            with self._lock:
+                self._compiled[key] = compiled
+        if compiled is EMPTY:
+            return []
+        sql, params, slots, names, converters = compiled
+        params = list(params)
+        for index, name in slots:
+            params[index] = values[name]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if converters:
+            rows = [_convert(row, converters, connection) for row in rows]
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def _compile(self, shape, using, values):
+        markers = {name: _marker(name, value, i) for i, (name, value) in enumerate(sorted(values.items()))}
+        queryset = self.build(*shape, **markers)
+        if queryset._iterable_class is not ValuesIterable:
+            raise TypeError("Prepared queries return .values() rows.")
+        query = queryset.query
+        compiler = query.get_compiler(using=using)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return EMPTY
+        slots = []
+        for index, param in enumerate(params):
+            for name, marker in markers.items():
+                if type(param) is type(marker) and param == marker:
+                    slots.append((index, name))
+        missing = set(markers) - {name for _, name in slots}
+        if missing or any(str(marker) in sql for marker in markers.values()):
+            # A value the query does not pass as a parameter (written into the SQL, or used only
+            # to choose a branch) would be kept from the first call: refuse it.
+            raise ValueError(f"Not a parameter of the compiled query: {sorted(missing) or sorted(markers)}")
+        names = (
+            list(query.selected)
+            if query.selected
+            else [*query.extra_select, *query.values_select, *query.annotation_select]
+        )
+        fields = [column[0] for column in compiler.select[: compiler.col_count]]
+        converters = compiler.get_converters(fields)
+        return sql, tuple(params), slots, names, converters
+
+
+EMPTY = object()
+
+
+def _marker(name, value, i):
+    """A value of the same kind as ``value`` that no real query uses."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(f"{name}: prepared queries take ints and strings, not {type(value).__name__}")
+    if isinstance(value, int):
+        return 7_310_000_000_000_000 + i
+    return f"\x1fprepared:{name}\x1f"
+
+
+def _convert(row, converters, connection):
+    row = list(row)
+    for position, (functions, expression) in converters.items():
+        value = row[position]
+        for function in functions:
+            value = function(value, expression, connection)
+        row[position] = value
+    return row

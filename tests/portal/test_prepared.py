@@ -1,0 +1,104 @@
+"""A prepared query gives what its queryset gives, for every call's values, compiled once per
+shape; values it cannot pass as parameters are refused rather than kept from the first call."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from applications.models import Application
+from opportunities.models import Project
+from portal.models import User
+from portal.prepared import Prepared
+from tests.factories import ApplicationFactory, OrganizationFactory, ProjectFactory, StudentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _applications(status, *, student_id, organization):
+    return (
+        Application.objects.filter(student_id=student_id, status=status, project__organization__name=organization)
+        .order_by("pk")
+        .values("pk", "project__title", "project__apply_by", "submitted_at")
+    )
+
+
+def test_rows_are_the_querysets_for_each_calls_values():
+    built = []
+
+    def build(status, *, student_id, organization):
+        built.append(status)
+        return _applications(status, student_id=student_id, organization=organization)
+
+    applications = Prepared(build)
+    ana, ben = StudentFactory(), StudentFactory()
+    alpha, beta = OrganizationFactory(name="Alpha"), OrganizationFactory(name="Beta")
+    for student, projects in ((ana, [(alpha, "One"), (alpha, "Two"), (beta, "Three")]), (ben, [(alpha, "Four")])):
+        for organization, title in projects:
+            project = ProjectFactory(organization=organization, title=title)
+            ApplicationFactory(student=student, project=project, status=Application.Status.SUBMITTED)
+    draft = ProjectFactory(organization=alpha, title="Draft")
+    ApplicationFactory(student=ana, project=draft, status=Application.Status.DRAFT)
+
+    for student, organization in ((ana, "Alpha"), (ben, "Alpha"), (ana, "Beta"), (ben, "Beta")):
+        expected = list(_applications(Application.Status.SUBMITTED, student_id=student.pk, organization=organization))
+        assert applications(Application.Status.SUBMITTED, student_id=student.pk, organization=organization) == expected
+    rows = applications(Application.Status.SUBMITTED, student_id=ana.pk, organization="Alpha")
+    assert [row["project__title"] for row in rows] == ["One", "Two"]
+    assert applications(Application.Status.SUBMITTED, student_id=ben.pk, organization="Beta") == []
+    # The database's converters apply (SQLite returns dates as text without them).
+    assert isinstance(rows[0]["project__apply_by"], date)
+    drafts = applications(Application.Status.DRAFT, student_id=ana.pk, organization="Alpha")
+    assert [(row["project__title"], row["submitted_at"]) for row in drafts] == [("Draft", None)]
+    # Built once per shape (the status here), whatever the values.
+    assert built == [Application.Status.SUBMITTED, Application.Status.DRAFT]
+
+
+def test_the_query_runs_through_djangos_cursor():
+    student = StudentFactory()
+    ApplicationFactory(student=student)
+    applications = Prepared(_applications)
+    with CaptureQueriesContext(connection) as queries:
+        applications(Application.Status.SUBMITTED, student_id=student.pk, organization="")
+        applications(Application.Status.SUBMITTED, student_id=student.pk, organization="")
+    assert len(queries) == 2
+
+
+def test_a_value_the_query_transforms_is_refused():
+    # startswith escapes the value and adds a wildcard: the parameter is no longer the value.
+    titled = Prepared(lambda *, title: Project.objects.filter(title__startswith=title).values("pk"))
+    with pytest.raises(ValueError, match="title"):
+        titled(title="Data")
+
+
+def test_an_empty_queryset_gives_no_rows_and_no_query():
+    empty = Prepared(lambda *, user_id: User.objects.filter(pk=user_id).none().values("pk"))
+    with CaptureQueriesContext(connection) as queries:
+        assert empty(user_id=1) == []
+    assert len(queries) == 0
+
+
+def test_a_value_written_into_the_sql_is_refused():
+    # A slice is written into the SQL: a prepared query would keep the first call's.
+    limited = Prepared(lambda *, count: Project.objects.order_by("pk").values("pk")[:count])
+    with pytest.raises(ValueError, match="count"):
+        limited(count=3)
+
+
+def test_a_value_used_only_to_choose_a_branch_is_refused():
+    branch = Prepared(lambda *, role: User.objects.filter(is_staff=role == "staff").values("pk"))
+    with pytest.raises(ValueError, match="role"):
+        branch(role="staff")
+
+
+def test_only_ints_and_strings_are_values():
+    by_day = Prepared(lambda *, day: Project.objects.filter(apply_by=day).values("pk"))
+    with pytest.raises(TypeError, match="day"):
+        by_day(day=date(2026, 1, 1))
+
+
+def test_only_values_querysets():
+    models = Prepared(lambda *, pk: Project.objects.filter(pk=pk))
+    with pytest.raises(TypeError, match="values"):
+        models(pk=1)
