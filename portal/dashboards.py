@@ -18,6 +18,7 @@ from django.utils import timezone
 from .links import url_with
 from .models import Membership, Organization, WorkEligibility
 from .outbox import stuck_emails
+from .prepared import Prepared
 
 
 @dataclass(frozen=True)
@@ -42,47 +43,42 @@ def _date(value):
 
 def student_items(user, *, today=None):
     """Offers to answer, drafts (and the career center's comments on them), work eligibility that
-    ends soon or was refused, and payroll still missing after an accepted offer. Three queries."""
+    ends soon or was refused, and payroll still missing after an accepted offer. Two queries, and
+    the payroll sign-up's after an accepted offer."""
     Application = _model("applications.Application")
-    ReviewRequest = _model("applications.ReviewRequest")
     ContractorRecord = _model("payroll.ContractorRecord")
     S = Application.Status
     today = today or timezone.localdate()
 
-    applications = list(
-        Application.objects.filter(student=user, status__in=[S.OFFERED, S.DRAFT, S.ACCEPTED])
-        .select_related("project")
-        .only("status", "offer_expires_at", "project__title", "project__slug", "project__apply_by")
-        .annotate(
-            review_answered=Exists(ReviewRequest.objects.filter(application=OuterRef("pk"), answered_at__isnull=False))
-        )
-        .order_by("offer_expires_at", "project__apply_by", "pk")
-    )
-    record = WorkEligibility.objects.filter(student=user, is_current=True).only("status", "ends_on").first()
-    # Whether the sign-up is complete needs no taxpayer id or account number decrypted.
-    payroll = ContractorRecord.objects.filter(student=user).defer("tin", "account_number").first()
+    applications = STUDENT_APPLICATIONS(user_id=user.pk)
+    record = CURRENT_ELIGIBILITY(user_id=user.pk)
+    record = record[0] if record else None
 
     offers, reviewed, drafts = [], [], []
     accepted = False
+    detail, apply = url_with("applications:detail"), url_with("applications:apply")
     for application in applications:
-        title = application.project.title
-        if application.status == S.OFFERED:
-            due = application.offer_expires_at
+        title = application["project__title"]
+        if application["status"] == S.OFFERED:
+            due = application["offer_expires_at"]
             when = f" by {_date(timezone.localtime(due))}" if due else ""
             offers.append(
-                Item(f"Answer the offer for “{title}”{when}", application.get_absolute_url(), due=due, urgent=True)
+                Item(f"Answer the offer for “{title}”{when}", detail(application["pk"]), due=due, urgent=True)
             )
-        elif application.status == S.DRAFT:
-            apply_url = reverse("applications:apply", args=[application.project.slug])
-            if application.review_answered:
+        elif application["status"] == S.DRAFT:
+            apply_url = apply(application["project__slug"])
+            if application["review_answered"]:
                 reviewed.append(Item(f"Read the career center's comments on your draft for “{title}”", apply_url))
             else:
-                apply_by = application.project.apply_by
+                apply_by = application["project__apply_by"]
                 drafts.append(Item(f"Finish your application to “{title}” (apply by {_date(apply_by)})", apply_url))
         else:
             accepted = True
 
     items = offers
+    if accepted:
+        # Whether the sign-up is complete needs no taxpayer id or account number decrypted.
+        payroll = ContractorRecord.objects.filter(student=user).defer("tin", "account_number").first()
     if accepted and (payroll is None or payroll.state_on(today) != ContractorRecord.State.COMPLETE):
         items.append(
             Item("Sign up for payroll: you accepted an offer and are paid through it", reverse("payroll:home"))
@@ -90,19 +86,49 @@ def student_items(user, *, today=None):
     eligibility_url = reverse("applications:eligibility")
     if record is None:
         items.append(Item("Declare your work eligibility before you apply", eligibility_url))
-    elif record.status == WorkEligibility.Status.REJECTED:
+    elif record["status"] == WorkEligibility.Status.REJECTED:
         items.append(Item("The career center could not confirm your work eligibility: see why", eligibility_url))
-    elif record.status == WorkEligibility.Status.EXPIRED:
+    elif record["status"] == WorkEligibility.Status.EXPIRED:
         items.append(Item("Your work authorization has ended: declare the new one", eligibility_url))
     elif (
-        record.status == WorkEligibility.Status.VERIFIED
-        and record.ends_on
-        and record.ends_on <= today + timedelta(days=settings.ELIGIBILITY_REMINDER_DAYS)
+        record["status"] == WorkEligibility.Status.VERIFIED
+        and record["ends_on"]
+        and record["ends_on"] <= today + timedelta(days=settings.ELIGIBILITY_REMINDER_DAYS)
     ):
         items.append(
-            Item(f"Your work authorization ends on {_date(record.ends_on)}: declare its renewal", eligibility_url)
+            Item(f"Your work authorization ends on {_date(record['ends_on'])}: declare its renewal", eligibility_url)
         )
     return items + reviewed + drafts
+
+
+def _student_applications(*, user_id):
+    Application = _model("applications.Application")
+    ReviewRequest = _model("applications.ReviewRequest")
+    S = Application.Status
+    answered = ReviewRequest.objects.filter(application=OuterRef("pk"), answered_at__isnull=False)
+    return (
+        Application.objects.filter(student_id=user_id, status__in=[S.OFFERED, S.DRAFT, S.ACCEPTED])
+        .annotate(review_answered=Exists(answered))
+        .order_by("offer_expires_at", "project__apply_by", "pk")
+        .values(
+            "pk",
+            "status",
+            "offer_expires_at",
+            "project__title",
+            "project__slug",
+            "project__apply_by",
+            "review_answered",
+        )
+    )
+
+
+# The queries every student's dashboard runs, compiled once (see portal.prepared).
+STUDENT_APPLICATIONS = Prepared(_student_applications)
+CURRENT_ELIGIBILITY = Prepared(
+    lambda *, user_id: WorkEligibility.objects.filter(student_id=user_id, is_current=True).values("status", "ends_on")[
+        :1
+    ]
+)
 
 
 def employer_items(user):
