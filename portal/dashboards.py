@@ -135,29 +135,47 @@ def employer_items(user):
     """The organization until it is verified, then per project: applicants waiting, offers out,
     projects with the career center or sent back. Two queries."""
     Project = _model("opportunities.Project")
-    Application = _model("applications.Application")
-    S = Application.Status
 
-    membership = Membership.objects.select_related("organization").filter(user=user).first()
-    if membership is None:
+    membership = MEMBERSHIP(user_id=user.pk)
+    if not membership:
         return [Item("Create your organization, or ask its owner to invite you", reverse("organizations:new"))]
-    organization = membership.organization
+    organization = membership[0]
+    name = organization["organization__name"]
     items = []
-    if organization.status == Organization.Status.PENDING:
+    if organization["organization__status"] == Organization.Status.PENDING:
         items.append(
-            Item(
-                f"The career center is verifying {organization.name}; draft projects meanwhile",
-                reverse("organizations:detail"),
-            )
+            Item(f"The career center is verifying {name}; draft projects meanwhile", reverse("organizations:detail"))
         )
-    elif organization.status == Organization.Status.SUSPENDED:
+    elif organization["organization__status"] == Organization.Status.SUSPENDED:
         items.append(
-            Item(
-                f"{organization.name} is suspended: its projects are not listed",
-                reverse("organizations:detail"),
-                urgent=True,
-            )
+            Item(f"{name} is suspended: its projects are not listed", reverse("organizations:detail"), urgent=True)
         )
+    applicants, detail = url_with("applications:applicants"), url_with("opportunities:employer-project-detail")
+    for project in ORGANIZATION_PROJECTS(organization_id=organization["organization_id"]):
+        title, waiting, offers_out = project["title"], project["waiting"], project["offers_out"]
+        applicants_url, detail_url = applicants(project["slug"]), detail(project["slug"])
+        if waiting:
+            items.append(
+                Item(
+                    f"{waiting} applicant{'s' if waiting != 1 else ''} waiting on “{title}”",
+                    applicants_url,
+                    count=waiting,
+                )
+            )
+        if offers_out:
+            offers = f"{offers_out} offer{'s' if offers_out != 1 else ''}"
+            items.append(Item(f"{offers} out on “{title}”, waiting for the student", f"{applicants_url}?state=offered"))
+        if project["status"] == Project.Status.IN_REVIEW:
+            items.append(Item(f"“{title}” is with the career center for review", detail_url))
+        elif project["status"] == Project.Status.DRAFT and project["review_note"]:
+            items.append(Item(f"The career center sent “{title}” back: see why", detail_url, urgent=True))
+    return items
+
+
+def _organization_projects(*, organization_id):
+    """The organization's projects but cancelled ones, with their applicants waiting and offers out."""
+    Project = _model("opportunities.Project")
+    Application = _model("applications.Application")
 
     def count(status):
         # One count per project and state, from the (project, status) index alone: joining every
@@ -165,34 +183,21 @@ def employer_items(user):
         applications = Application.objects.filter(project=OuterRef("pk"), status=status).order_by()
         return Subquery(applications.values(n=Func(template="COUNT(*)", output_field=IntegerField())))
 
-    projects = (
-        Project.objects.filter(organization=organization)
+    return (
+        Project.objects.filter(organization_id=organization_id)
         .exclude(status=Project.Status.CANCELLED)
-        .only("title", "slug", "status", "review_note", "apply_by")
-        .annotate(waiting=count(S.SUBMITTED), offers_out=count(S.OFFERED))
+        .annotate(waiting=count(Application.Status.SUBMITTED), offers_out=count(Application.Status.OFFERED))
         .order_by("apply_by", "pk")
+        .values("title", "slug", "status", "review_note", "waiting", "offers_out")
     )
-    applicants, detail = url_with("applications:applicants"), url_with("opportunities:employer-project-detail")
-    for project in projects:
-        applicants_url, detail_url = applicants(project.slug), detail(project.slug)
-        if project.waiting:
-            items.append(
-                Item(
-                    f"{project.waiting} applicant{'s' if project.waiting != 1 else ''} waiting on “{project.title}”",
-                    applicants_url,
-                    count=project.waiting,
-                )
-            )
-        if project.offers_out:
-            offers = f"{project.offers_out} offer{'s' if project.offers_out != 1 else ''}"
-            items.append(
-                Item(f"{offers} out on “{project.title}”, waiting for the student", f"{applicants_url}?state=offered")
-            )
-        if project.status == Project.Status.IN_REVIEW:
-            items.append(Item(f"“{project.title}” is with the career center for review", detail_url))
-        elif project.status == Project.Status.DRAFT and project.review_note:
-            items.append(Item(f"The career center sent “{project.title}” back: see why", detail_url, urgent=True))
-    return items
+
+
+MEMBERSHIP = Prepared(
+    lambda *, user_id: Membership.objects.filter(user_id=user_id).values(
+        "organization_id", "organization__name", "organization__status"
+    )[:1]
+)
+ORGANIZATION_PROJECTS = Prepared(_organization_projects)
 
 
 def staff_items(user):
