@@ -8,7 +8,7 @@ from django.template.defaultfilters import date as date_filter
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
-from applications.models import Application
+from applications.models import Application, Engagement
 from portal.links import url_with
 
 register = template.Library()
@@ -23,22 +23,28 @@ ROW = (
 
 def _next_step(application, detail_url, links):
     """The last cell: the next step, linked to where the student takes it."""
-    step = _escape(application.next_step)
-    if application.status == S.DRAFT:
-        return f'<a href="{_escape(links["apply"](application.project.slug))}">{step}</a>'
-    engagement = application.engagement_or_none
-    if engagement is not None:
-        url = links["engagement"](engagement.pk)
-        return f'<a href="{_escape(url)}">Your project: {_escape(engagement.get_status_display().lower())}</a>'
-    if application.status == S.OFFERED:
-        by = date_filter(template_localtime(application.offer_expires_at), "M j, g:i A T")
+    status = application["status"]
+    step = _escape(NEXT_STEPS[status])
+    if status == S.DRAFT:
+        return f'<a href="{_escape(links["apply"](application["project__slug"]))}">{step}</a>'
+    if application["engagement__id"] is not None:
+        url = links["engagement"](application["engagement__id"])
+        label = ENGAGEMENT_LABELS[application["engagement__status"]].lower()
+        return f'<a href="{_escape(url)}">Your project: {_escape(label)}</a>'
+    if status == S.OFFERED:
+        by = date_filter(template_localtime(application["offer_expires_at"]), "M j, g:i A T")
         return f'<a href="{_escape(detail_url)}">{step}</a> <span class="muted">(by {_escape(by)})</span>'
     return step
 
 
+STATUS_LABELS = dict(S.choices)
+NEXT_STEPS = {status: Application(status=status).next_step for status in S}
+ENGAGEMENT_LABELS = dict(Engagement.Status.choices)
+
+
 @register.simple_tag
 def application_rows(applications):
-    """The table rows of the student's applications (``views.application_list``)."""
+    """The table rows of the student's applications: the rows of ``views.application_list``."""
     rows = []
     links = {
         "detail": url_with("applications:detail"),
@@ -46,15 +52,14 @@ def application_rows(applications):
         "engagement": url_with("engagements:detail"),
     }
     for application in applications:
-        detail_url = links["detail"](application.pk)
-        project = application.project
+        detail_url = links["detail"](application["pk"])
         rows.append(
             ROW.format(
                 detail_url=_escape(detail_url),
-                title=_escape(project.title),
-                organization=_escape(project.organization.name),
-                status=_escape(application.status),
-                status_label=_escape(application.get_status_display()),
+                title=_escape(application["project__title"]),
+                organization=_escape(application["project__organization__name"]),
+                status=_escape(application["status"]),
+                status_label=_escape(STATUS_LABELS[application["status"]]),
                 next_step=_next_step(application, detail_url, links),
             )
         )
