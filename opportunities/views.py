@@ -3,6 +3,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Prefetch
@@ -16,7 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.access import employer_membership_or_404, member_organization_id, student_required
 from portal.actions import post_action
-from portal.models import LearningResource, Organization, Skill, StudentProfile
+from portal.models import LearningResource, Organization, Skill, StudentProfile, User
+from portal.prepared import Prepared
 from portal.transitions import TransitionError
 
 from .forms import ProjectForm, question_formset
@@ -297,31 +299,23 @@ DETAIL_FIELDS = [
 
 @require_GET
 def project_detail(request, slug):
-    student = request.user.is_authenticated and request.user.is_student
-    skills = Skill.objects.order_by("name").only("name")
-    if student:
-        # Whether the student lists each skill, in the same query as the skills.
-        skills = skills.annotate(
-            listed=Exists(
-                StudentProfile.skills.through.objects.filter(skill=OuterRef("pk"), studentprofile__user=request.user)
-            )
-        )
-    project = get_object_or_404(
-        Project.objects.visible_to(request.user).select_related("organization", "contact").only(*DETAIL_FIELDS),
-        slug=slug,
-    )
-    # Plain queries rather than prefetches: the prefetching machinery cost as much CPU as the
-    # rest of the page.
-    skills = list(skills.filter(projects=project))
-    questions = Question.objects.filter(project=project).only("text", "max_chars", "required")
-    missing = [skill for skill in skills if not skill.listed] if student else []
+    user = request.user
+    student = user.is_authenticated and user.is_student
+    reader = (user.role, user.is_staff) if user.is_authenticated else (None, False)
+    project = PROJECT(*reader, slug=slug, user_id=user.pk or 0)
+    if not project:
+        raise Http404
+    project = project[0]
+    skills = SKILLS(student, project_id=project.pk, user_id=user.pk or 0)
+    questions = QUESTIONS(project_id=project.pk)
+    missing = [skill for skill in skills if not skill["listed"]] if student else []
     # Learning resources only for the skills the student does not list yet (none for others).
     resources = {}
     if missing:
-        for resource in LearningResource.objects.filter(skill__in=missing):
+        for resource in LearningResource.objects.filter(skill__in=[skill["pk"] for skill in missing]):
             resources.setdefault(resource.skill_id, []).append(resource)
     for skill in missing:
-        skill.resource_list = resources.get(skill.pk, [])
+        skill["resource_list"] = resources.get(skill["pk"], [])
     return render(
         request,
         "opportunities/project_detail.html",
@@ -330,9 +324,34 @@ def project_detail(request, slug):
             "skills": skills,
             "questions": questions,
             "missing_skills": missing,
-            "is_member": project.organization_id == member_organization_id(request.user),
+            "is_member": project.organization_id == member_organization_id(user),
         },
     )
+
+
+# The project page's queries, compiled once per kind of reader (portal.prepared): building them
+# cost more CPU than the rest of the page. Plain queries rather than prefetches: the prefetching
+# machinery cost as much again.
+def _project(role, is_staff, *, slug, user_id):
+    reader = AnonymousUser() if role is None else User(pk=user_id, role=role, is_staff=is_staff)
+    projects = Project.objects.visible_to(reader).select_related("organization", "contact")
+    return projects.only(*DETAIL_FIELDS).filter(slug=slug)
+
+
+def _skills(student, *, project_id, user_id):
+    skills = Skill.objects.filter(projects=project_id).order_by("name")
+    if not student:
+        return skills.values("pk", "name")
+    # Whether the student lists each skill, in the same query as the skills.
+    listed = StudentProfile.skills.through.objects.filter(skill=OuterRef("pk"), studentprofile__user=user_id)
+    return skills.annotate(listed=Exists(listed)).values("pk", "name", "listed")
+
+
+PROJECT = Prepared(_project, optional=["user_id"])
+SKILLS = Prepared(_skills, optional=["user_id"])
+QUESTIONS = Prepared(
+    lambda *, project_id: Question.objects.filter(project=project_id).values("text", "max_chars", "required")
+)
 
 
 # Saved searches (students).

@@ -9,25 +9,28 @@ such cache and psycopg2 no prepared statements, hence this small one.
                     .values("pk", "status"))
     rows = ROWS(user.role, user_id=user.pk)   # a list of dicts, as .values() gives
 
-``build`` returns a ``.values()`` queryset. Its positional arguments (the *shape*: which branch
+``build`` returns a ``.values()`` queryset, or one of model instances (``select_related`` and
+``only`` included; no ``prefetch_related``). Its positional arguments (the *shape*: which branch
 the query takes, a limit) key the cache. Its keyword arguments are the values that change from
 call to call (ints or strings). For each, ``build`` first receives a marker value; the compiled
 query's parameters are searched for the markers, and each call puts its own values in their
 places. The queryset is still Django's: the access module, the model's fields and the database's
 converters (dates on SQLite, say) all apply, and the query goes through Django's cursor, so
-query-count tests still count it.
+query-count tests still count it. A value named in ``optional`` may go unused by some shapes (an
+access rule that ignores who reads for anonymous visitors and students, say).
 """
 
 import threading
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models.query import ValuesIterable
+from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 
 
 class Prepared:
-    def __init__(self, build):
+    def __init__(self, build, *, optional=()):
         self.build = build
+        self.optional = set(optional)
         self._compiled = {}
         self._lock = threading.Lock()
 
@@ -41,7 +44,7 @@ class Prepared:
                 self._compiled[key] = compiled
         if compiled is EMPTY:
             return []
-        sql, params, slots, names, converters = compiled
+        sql, params, slots, make_row, converters = compiled
         params = list(params)
         for index, name in slots:
             params[index] = values[name]
@@ -50,13 +53,13 @@ class Prepared:
             rows = cursor.fetchall()
         if converters:
             rows = [_convert(row, converters, connection) for row in rows]
-        return [dict(zip(names, row, strict=True)) for row in rows]
+        return [make_row(row) for row in rows]
 
     def _compile(self, shape, using, values):
         markers = {name: _marker(name, value, i) for i, (name, value) in enumerate(sorted(values.items()))}
         queryset = self.build(*shape, **markers)
-        if queryset._iterable_class is not ValuesIterable:
-            raise TypeError("Prepared queries return .values() rows.")
+        if queryset._iterable_class not in (ValuesIterable, ModelIterable) or queryset._prefetch_related_lookups:
+            raise TypeError("Prepared queries return .values() rows or model instances, without prefetches.")
         query = queryset.query
         compiler = query.get_compiler(using=using)
         try:
@@ -68,22 +71,49 @@ class Prepared:
             for name, marker in markers.items():
                 if type(param) is type(marker) and param == marker:
                     slots.append((index, name))
-        missing = set(markers) - {name for _, name in slots}
+        missing = set(markers) - {name for _, name in slots} - self.optional
         if missing or any(str(marker) in sql for marker in markers.values()):
             # A value the query does not pass as a parameter (written into the SQL, or used only
             # to choose a branch) would be kept from the first call: refuse it.
             raise ValueError(f"Not a parameter of the compiled query: {sorted(missing) or sorted(markers)}")
-        names = (
-            list(query.selected)
-            if query.selected
-            else [*query.extra_select, *query.values_select, *query.annotation_select]
-        )
         fields = [column[0] for column in compiler.select[: compiler.col_count]]
         converters = compiler.get_converters(fields)
-        return sql, tuple(params), slots, names, converters
+        if queryset._iterable_class is ModelIterable:
+            make_row = _instance_maker(compiler, using)
+        else:
+            names = (
+                list(query.selected)
+                if query.selected
+                else [*query.extra_select, *query.values_select, *query.annotation_select]
+            )
+
+            def make_row(row):
+                return dict(zip(names, row, strict=True))
+
+        return sql, tuple(params), slots, make_row, converters
 
 
 EMPTY = object()
+
+
+def _instance_maker(compiler, using):
+    """A row made an instance as Django's ModelIterable does: the model's own columns, then the
+    select_related objects and the annotations."""
+    select, klass_info, annotations = compiler.select, compiler.klass_info, compiler.annotation_col_map
+    model = klass_info["model"]
+    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    names = [column[0].target.attname for column in select[start:end]]
+    populators = get_related_populators(klass_info, select, using)
+
+    def make(row):
+        instance = model.from_db(using, names, row[start:end])
+        for populator in populators:
+            populator.populate(row, instance)
+        for name, position in (annotations or {}).items():
+            setattr(instance, name, row[position])
+        return instance
+
+    return make
 
 
 def _marker(name, value, i):

@@ -2,9 +2,11 @@
 shape; values it cannot pass as parameters are refused rather than kept from the first call."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from applications.models import Application
@@ -98,7 +100,54 @@ def test_only_ints_and_strings_are_values():
         by_day(day=date(2026, 1, 1))
 
 
-def test_only_values_querysets():
-    models = Prepared(lambda *, pk: Project.objects.filter(pk=pk))
-    with pytest.raises(TypeError, match="values"):
-        models(pk=1)
+def test_no_prefetches():
+    with_skills = Prepared(lambda *, pk: Project.objects.filter(pk=pk).prefetch_related("skills"))
+    with pytest.raises(TypeError, match="prefetches"):
+        with_skills(pk=1)
+
+
+def test_instances_as_the_queryset_makes_them():
+    def build(*, slug):
+        return (
+            Project.objects.filter(slug=slug)
+            .select_related("organization", "contact")
+            .only("title", "fee", "estimated_hours", "apply_by", "organization__name", "contact__first_name")
+            .annotate(applicants=Count("applications"))
+        )
+
+    projects = Prepared(build)
+    first, second = ProjectFactory(title="First"), ProjectFactory(title="Second", fee=Decimal("412.50"))
+    ApplicationFactory(project=second)
+    ApplicationFactory(project=second)
+    for project in (first, second):
+        expected = build(slug=project.slug).get()
+        (got,) = projects(slug=project.slug)
+        assert isinstance(got, Project) and got.pk == project.pk
+        assert (got.title, got.fee, got.apply_by, got.applicants) == (
+            expected.title,
+            expected.fee,
+            expected.apply_by,
+            expected.applicants,
+        )
+        assert got.hourly_rate == expected.hourly_rate
+        # The related objects came with the row: reading them is no query.
+        with CaptureQueriesContext(connection) as queries:
+            assert got.organization.name == project.organization.name
+            assert got.contact.first_name == project.contact.first_name
+        assert len(queries) == 0
+    assert projects(slug="no-such-project") == []
+
+
+def test_an_optional_value_may_go_unused_by_a_shape():
+    def build(staff, *, user_id):
+        users = User.objects.order_by("pk")
+        return users.values("pk") if staff else users.filter(pk=user_id).values("pk")
+
+    users = Prepared(build, optional=["user_id"])
+    ana, ben = StudentFactory(), StudentFactory()
+    assert users(False, user_id=ana.pk) == [{"pk": ana.pk}]
+    assert users(False, user_id=ben.pk) == [{"pk": ben.pk}]
+    assert {row["pk"] for row in users(True, user_id=ana.pk)} >= {ana.pk, ben.pk}
+    # Without the name in optional, the same shape is refused.
+    with pytest.raises(ValueError, match="user_id"):
+        Prepared(build)(True, user_id=ana.pk)
