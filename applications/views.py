@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, F
+from django.http import Http404
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -340,52 +341,39 @@ def _applicants_page(request, project, *, failed=None, status=200):
     params = _applicants_params(request.GET if request.method == "GET" else request.POST)
     blind = params.get("blind") != "0"
     sort = params.get("sort", "newest")
-    applicants = Application.objects.for_employer(request.user).filter(project=project)
-    if "state" in params:
-        applicants = applicants.filter(status=params["state"])
-    questions = list(Question.objects.filter(project=project))
-    counts = dict(
-        Application.objects.for_employer(request.user)
-        .filter(project=project)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
-    )
-    paginator = Paginator(applicants.order_by(*SORTS[sort][1]).values_list("pk", flat=True), APPLICANTS_PER_PAGE)
-    paginator.count = counts.get(params["state"], 0) if "state" in params else sum(counts.values())
+    user = request.user
+    reader = (user.role, user.is_staff)
+    state = params.get("state", "")
+    questions = QUESTIONS(project_id=project.pk)
+    counts = {row["status"]: row["n"] for row in COUNTS(*reader, user_id=user.pk, project_id=project.pk)}
+
+    def page_ids(start, stop):
+        # A whole page's slice even for the last (the paginator stops it at the count): one
+        # compiled query per page number, not per count.
+        stop = start + APPLICANTS_PER_PAGE
+        ids = PAGE_IDS(*reader, bool(state), sort, start, stop, user_id=user.pk, project_id=project.pk, state=state)
+        return [row["pk"] for row in ids]
+
+    paginator = Paginator(_Slices(page_ids), APPLICANTS_PER_PAGE)
+    paginator.count = counts.get(state, 0) if state else sum(counts.values())
     page = paginator.get_page(params.get("page", 1))
     # The page's ids first (a sort of one table), then everything shown for those twenty only.
     ids = list(page.object_list)
-    shown = (
-        Application.objects.filter(pk__in=ids)
-        .select_related("student__student_profile", "assessment")
-        .only(*APPLICANT_FIELDS)
-        .in_bulk()
-    )
+    shown = {application.pk: application for application in CARDS(ids=ids)}
     page.object_list = [shown[pk] for pk in ids if pk in shown]
-    # Their current eligibility records by a query of their own (as a prefetch, the machinery
-    # cost more than the query).
+    # Their current eligibility records, answers and skill names by queries of their own (as
+    # prefetches, the machinery cost more than the queries).
     eligibility = {
         record.student_id: record
-        for record in WorkEligibility.objects.current()
-        .filter(student__in=[application.student_id for application in page.object_list])
-        .only("student_id", "basis", "status", "ends_on")
+        for record in ELIGIBILITY(student_ids=[application.student_id for application in page.object_list])
     }
-    # Answers and skill names as plain rows: two light queries instead of a model per value.
     answers = {}
-    # Unordered: they go into a dict (the answers' own order joins their questions).
-    for application_id, question_id, text in (
-        Answer.objects.filter(application_id__in=ids).order_by().values_list("application_id", "question_id", "text")
-    ):
-        answers.setdefault(application_id, {})[question_id] = text
+    for row in ANSWERS(ids=ids):
+        answers.setdefault(row["application_id"], {})[row["question_id"]] = row["text"]
     profiles = [getattr(application.student, "student_profile", None) for application in page.object_list]
     skills = {}
-    for profile_id, name in (
-        StudentProfile.skills.through.objects.filter(studentprofile__in=[p.pk for p in profiles if p])
-        .order_by("skill__name")
-        .values_list("studentprofile_id", "skill__name")
-    ):
-        skills.setdefault(profile_id, []).append(name)
+    for row in SKILLS(profile_ids=[profile.pk for profile in profiles if profile]):
+        skills.setdefault(row["studentprofile_id"], []).append(row["skill__name"])
     failed_pk, failed_form = failed or (None, None)
     urls = {
         "resume": url_with("portal:resume-of"),
@@ -435,12 +423,79 @@ def _applicants_page(request, project, *, failed=None, status=200):
     )
 
 
+class _Slices:
+    """The applicants' ids as the paginator slices them: each page one prepared query."""
+
+    def __init__(self, fetch):
+        self.fetch = fetch
+
+    def __getitem__(self, bounds):
+        return self.fetch(bounds.start, bounds.stop)
+
+
+# The applicants page's queries, compiled once per kind of reader and view (portal.prepared):
+# built and compiled per request, nine queries cost the page more CPU than running them.
+def _applicants(role, is_staff, *, user_id, project_id):
+    employer = User(pk=user_id, role=role, is_staff=is_staff)
+    return Application.objects.for_employer(employer).filter(project=project_id)
+
+
+def _page_ids(role, is_staff, by_state, sort, start, stop, *, user_id, project_id, state):
+    applicants = _applicants(role, is_staff, user_id=user_id, project_id=project_id)
+    if by_state:
+        applicants = applicants.filter(status=state)
+    return applicants.order_by(*SORTS[sort][1]).values("pk")[start:stop]
+
+
+def _cards(*, ids):
+    applications = Application.objects.filter(pk__in=ids).select_related("student__student_profile", "assessment")
+    return applications.only(*APPLICANT_FIELDS)
+
+
+COUNTS = Prepared(
+    lambda *reader, user_id, project_id: (
+        _applicants(*reader, user_id=user_id, project_id=project_id).order_by().values("status").annotate(n=Count("pk"))
+    )
+)
+PAGE_IDS = Prepared(_page_ids, optional=["state"])
+CARDS = Prepared(_cards)
+ELIGIBILITY = Prepared(
+    lambda *, student_ids: (
+        WorkEligibility.objects.current()
+        .filter(student__in=student_ids)
+        .only("student_id", "basis", "status", "ends_on")
+    )
+)
+ANSWERS = Prepared(
+    # Unordered: they go into a dict (the answers' own order joins their questions).
+    lambda *, ids: (
+        Answer.objects.filter(application_id__in=ids).order_by().values("application_id", "question_id", "text")
+    )
+)
+SKILLS = Prepared(
+    lambda *, profile_ids: (
+        StudentProfile.skills.through.objects.filter(studentprofile__in=profile_ids)
+        .order_by("skill__name")
+        .values("studentprofile_id", "skill__name")
+    )
+)
+QUESTIONS = Prepared(lambda *, project_id: Question.objects.filter(project=project_id))
+MANAGED_PROJECT = Prepared(
+    lambda role, is_staff, *, user_id, slug: Project.objects.managed_by(
+        User(pk=user_id, role=role, is_staff=is_staff)
+    ).filter(slug=slug)
+)
+
+
 @never_cache
 @login_required
 @require_GET
 def applicants(request, slug):
-    project = get_object_or_404(Project.objects.managed_by(request.user), slug=slug)
-    return _applicants_page(request, project)
+    user = request.user
+    project = MANAGED_PROJECT(user.role, user.is_staff, user_id=user.pk, slug=slug)
+    if not project:
+        raise Http404
+    return _applicants_page(request, project[0])
 
 
 def _managed_application_or_404(request, pk):

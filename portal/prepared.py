@@ -12,7 +12,8 @@ such cache and psycopg2 no prepared statements, hence this small one.
 ``build`` returns a ``.values()`` queryset, or one of model instances (``select_related`` and
 ``only`` included; no ``prefetch_related``). Its positional arguments (the *shape*: which branch
 the query takes, a limit) key the cache. Its keyword arguments are the values that change from
-call to call (ints or strings). For each, ``build`` first receives a marker value; the compiled
+call to call (ints or strings, or lists of them: the ids of a page, each its own parameter, the
+list's length part of the shape). For each, ``build`` first receives a marker value; the compiled
 query's parameters are searched for the markers, and each call puts its own values in their
 places. The queryset is still Django's: the access module, the model's fields and the database's
 converters (dates on SQLite, say) all apply, and the query goes through Django's cursor, so
@@ -26,6 +27,9 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 
+# Compiled shapes kept per query, at most.
+MAX_SHAPES = 256
+
 
 class Prepared:
     def __init__(self, build, *, optional=()):
@@ -36,18 +40,24 @@ class Prepared:
 
     def __call__(self, *shape, using="default", **values):
         connection = connections[using]
-        key = (shape, using, connection.vendor, tuple(sorted(values)))
+        # A list's repeats dropped (an IN lookup drops them too), its length in the key.
+        values = {name: list(dict.fromkeys(v)) if isinstance(v, list | tuple) else v for name, v in values.items()}
+        lengths = tuple((name, len(v)) for name, v in sorted(values.items()) if isinstance(v, list))
+        key = (shape, using, connection.vendor, tuple(sorted(values)), lengths)
         compiled = self._compiled.get(key)
         if compiled is None:
             compiled = self._compile(shape, using, values)
             with self._lock:
+                if len(self._compiled) >= MAX_SHAPES:
+                    # Shapes are few (kinds of reader, sorts, page numbers): this is a backstop.
+                    self._compiled.clear()
                 self._compiled[key] = compiled
         if compiled is EMPTY:
             return []
         sql, params, slots, make_row, converters = compiled
         params = list(params)
-        for index, name in slots:
-            params[index] = values[name]
+        for index, name, item in slots:
+            params[index] = values[name] if item is None else values[name][item]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -56,8 +66,16 @@ class Prepared:
         return [make_row(row) for row in rows]
 
     def _compile(self, shape, using, values):
-        markers = {name: _marker(name, value, i) for i, (name, value) in enumerate(sorted(values.items()))}
-        queryset = self.build(*shape, **markers)
+        markers, given, i = {}, {}, 0
+        for name, value in sorted(values.items()):
+            if isinstance(value, list):
+                given[name] = []
+                for item, v in enumerate(value):
+                    markers[name, item] = _marker(name, v, i := i + 1)
+                    given[name].append(markers[name, item])
+            else:
+                markers[name, None] = given[name] = _marker(name, value, i := i + 1)
+        queryset = self.build(*shape, **given)
         if queryset._iterable_class not in (ValuesIterable, ModelIterable) or queryset._prefetch_related_lookups:
             raise TypeError("Prepared queries return .values() rows or model instances, without prefetches.")
         query = queryset.query
@@ -68,14 +86,16 @@ class Prepared:
             return EMPTY
         slots = []
         for index, param in enumerate(params):
-            for name, marker in markers.items():
+            for (name, item), marker in markers.items():
                 if type(param) is type(marker) and param == marker:
-                    slots.append((index, name))
-        missing = set(markers) - {name for _, name in slots} - self.optional
+                    slots.append((index, name, item))
+        found = {(name, item) for _, name, item in slots}
+        missing = {name for name, item in markers if (name, item) not in found and name not in self.optional}
         if missing or any(str(marker) in sql for marker in markers.values()):
             # A value the query does not pass as a parameter (written into the SQL, or used only
             # to choose a branch) would be kept from the first call: refuse it.
-            raise ValueError(f"Not a parameter of the compiled query: {sorted(missing) or sorted(markers)}")
+            names = sorted(missing or {name for name, _ in markers})
+            raise ValueError(f"Not a parameter of the compiled query: {names}")
         fields = [column[0] for column in compiler.select[: compiler.col_count]]
         converters = compiler.get_converters(fields)
         if queryset._iterable_class is ModelIterable:

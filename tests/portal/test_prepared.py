@@ -151,3 +151,32 @@ def test_an_optional_value_may_go_unused_by_a_shape():
     # Without the name in optional, the same shape is refused.
     with pytest.raises(ValueError, match="user_id"):
         Prepared(build)(True, user_id=ana.pk)
+
+
+def test_a_list_of_ids_is_one_parameter_per_id():
+    built = []
+
+    def build(*, ids):
+        built.append(len(ids))
+        return Project.objects.filter(pk__in=ids).order_by("pk").values("pk")
+
+    projects = Prepared(build)
+    a, b, c = (ProjectFactory().pk for _ in range(3))
+    assert projects(ids=[a, b]) == [{"pk": a}, {"pk": b}]
+    assert projects(ids=[c, a]) == [{"pk": a}, {"pk": c}]
+    assert projects(ids=[b, b, c]) == [{"pk": b}, {"pk": c}]  # repeats dropped, as IN drops them
+    assert projects(ids=[c]) == [{"pk": c}]
+    with CaptureQueriesContext(connection) as queries:
+        assert projects(ids=[]) == []
+    assert len(queries) == 0
+    # Compiled once per length.
+    assert built == [2, 1, 0]
+
+
+def test_shapes_kept_are_bounded(monkeypatch):
+    monkeypatch.setattr("portal.prepared.MAX_SHAPES", 2)
+    projects = Prepared(lambda first, *, pk: Project.objects.filter(pk__gte=pk).order_by("pk").values("pk")[first:])
+    ids = [ProjectFactory().pk for _ in range(4)]
+    for first in range(4):
+        assert projects(first, pk=ids[0]) == [{"pk": pk} for pk in ids[first:]]
+        assert len(projects._compiled) <= 2
