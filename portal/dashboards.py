@@ -77,8 +77,8 @@ def student_items(user, *, today=None):
 
     items = offers
     if accepted:
-        # Whether the sign-up is complete needs no taxpayer id or account number decrypted.
-        payroll = ContractorRecord.objects.filter(student=user).defer("tin", "account_number").first()
+        payroll = PAYROLL_SIGNUP(user_id=user.pk)
+        payroll = payroll[0] if payroll else None
     if accepted and (payroll is None or payroll.state_on(today) != ContractorRecord.State.COMPLETE):
         items.append(
             Item("Sign up for payroll: you accepted an offer and are paid through it", reverse("payroll:home"))
@@ -124,6 +124,12 @@ def _student_applications(*, user_id):
 
 # The queries every student's dashboard runs, compiled once (see portal.prepared).
 STUDENT_APPLICATIONS = Prepared(_student_applications)
+PAYROLL_SIGNUP = Prepared(
+    # Whether the sign-up is complete needs no taxpayer id or account number decrypted.
+    lambda *, user_id: (
+        _model("payroll.ContractorRecord").objects.filter(student_id=user_id).defer("tin", "account_number")
+    )
+)
 CURRENT_ELIGIBILITY = Prepared(
     lambda *, user_id: WorkEligibility.objects.filter(student_id=user_id, is_current=True).values("status", "ends_on")[
         :1

@@ -19,6 +19,9 @@ places. The queryset is still Django's: the access module, the model's fields an
 converters (dates on SQLite, say) all apply, and the query goes through Django's cursor, so
 query-count tests still count it. A value named in ``optional`` may go unused by some shapes (an
 access rule that ignores who reads for anonymous visitors and students, say).
+
+``build`` must read nothing but its arguments: anything else it uses (today's date, a setting) is
+compiled into the first call's SQL and kept.
 """
 
 import threading
@@ -142,7 +145,7 @@ def _marker(name, value, i):
         raise TypeError(f"{name}: prepared queries take ints and strings, not {type(value).__name__}")
     if isinstance(value, int):
         return 7_310_000_000_000_000 + i
-    return f"\x1fprepared:{name}\x1f"
+    return f"\x1fprepared:{name}:{i}\x1f"
 
 
 def _convert(row, converters, connection):

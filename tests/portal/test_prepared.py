@@ -180,3 +180,11 @@ def test_shapes_kept_are_bounded(monkeypatch):
     for first in range(4):
         assert projects(first, pk=ids[0]) == [{"pk": pk} for pk in ids[first:]]
         assert len(projects._compiled) <= 2
+
+
+def test_a_list_of_strings():
+    by_slug = Prepared(lambda *, slugs: Project.objects.filter(slug__in=slugs).order_by("slug").values("slug"))
+    for slug in ("alpha", "beta", "gamma"):
+        ProjectFactory(slug=slug)
+    assert by_slug(slugs=["gamma", "alpha"]) == [{"slug": "alpha"}, {"slug": "gamma"}]
+    assert by_slug(slugs=["beta", "gamma"]) == [{"slug": "beta"}, {"slug": "gamma"}]
