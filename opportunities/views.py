@@ -312,7 +312,7 @@ def project_detail(request, slug):
     # Learning resources only for the skills the student does not list yet (none for others).
     resources = {}
     if missing:
-        for resource in LearningResource.objects.filter(skill__in=[skill["pk"] for skill in missing]):
+        for resource in RESOURCES(skill_ids=[skill["pk"] for skill in missing]):
             resources.setdefault(resource.skill_id, []).append(resource)
     for skill in missing:
         skill["resource_list"] = resources.get(skill["pk"], [])
@@ -349,6 +349,7 @@ def _skills(student, *, project_id, user_id):
 
 PROJECT = Prepared(_project, optional=["user_id"])
 SKILLS = Prepared(_skills, optional=["user_id"])
+RESOURCES = Prepared(lambda *, skill_ids: LearningResource.objects.filter(skill__in=skill_ids))
 QUESTIONS = Prepared(
     lambda *, project_id: Question.objects.filter(project=project_id).values("text", "max_chars", "required")
 )
