@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .prepared import Prepared
 from .programs import Program
 from .zones import zone_choices
 
@@ -35,6 +36,21 @@ class UserManager(BaseUserManager):
 
     def get_by_natural_key(self, email):
         return self.get(email__iexact=email)
+
+    def get(self, *args, **kwargs):
+        """Django's get(); by primary key alone (the signed-in user, loaded by the authentication
+        backend on every request), a query compiled once (portal.prepared): the ORM's building
+        and compiling cost three times the query."""
+        pk = kwargs.get("pk")
+        if args or len(kwargs) != 1 or not isinstance(pk, int | str) or not str(pk).isdigit() or int(pk) >= 2**63:
+            return super().get(*args, **kwargs)
+        found = _USER_BY_PK(using=self.db, pk=int(pk))
+        if not found:
+            raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")
+        return found[0]
+
+
+_USER_BY_PK = Prepared(lambda *, pk: User._default_manager.get_queryset().filter(pk=pk))
 
 
 class User(AbstractBaseUser, PermissionsMixin):

@@ -188,3 +188,18 @@ def test_a_list_of_strings():
         ProjectFactory(slug=slug)
     assert by_slug(slugs=["gamma", "alpha"]) == [{"slug": "alpha"}, {"slug": "gamma"}]
     assert by_slug(slugs=["beta", "gamma"]) == [{"slug": "beta"}, {"slug": "gamma"}]
+
+
+def test_a_user_by_primary_key_is_the_orms_user():
+    ana = StudentFactory(first_name="Ana")
+    for pk in (ana.pk, str(ana.pk)):  # the session keeps it as text
+        user = User.objects.get(pk=pk)
+        assert (user.pk, user.email, user.first_name, user.role) == (ana.pk, ana.email, "Ana", ana.role)
+        assert user.password == ana.password and user.date_joined == ana.date_joined
+    for missing in (ana.pk + 1000, str(2**63)):
+        with pytest.raises(User.DoesNotExist):
+            User.objects.get(pk=missing)
+    # Anything else is Django's get().
+    assert User.objects.get(email=ana.email) == ana
+    with pytest.raises(ValueError, match="expected a number"):
+        User.objects.get(pk="not a number")
