@@ -14,11 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opportunities.models import Project, Question
-from portal.access import student_required
+from portal.access import reader, reader_as, student_required
 from portal.actions import post_action
 from portal.forms import EligibilityForm
 from portal.links import url_with
-from portal.models import StudentProfile, User, WorkEligibility
+from portal.models import StudentProfile, WorkEligibility
 from portal.prepared import Prepared
 from portal.services import eligibility_declare
 from portal.transitions import TransitionError
@@ -146,15 +146,13 @@ def apply(request, slug):
 @student_required
 @require_GET
 def application_list(request):
-    user = request.user
-    applications = STUDENT_APPLICATIONS(user.role, user.is_staff, user_id=user.pk)
+    applications = STUDENT_APPLICATIONS(*reader(request.user), user_id=request.user.pk)
     return render(request, "applications/application_list.html", {"applications": applications})
 
 
 def _student_applications(role, is_staff, *, user_id):
-    student = User(pk=user_id, role=role, is_staff=is_staff)
     return (
-        Application.objects.of_student(student)
+        Application.objects.of_student(reader_as(role, is_staff, user_id))
         .order_by("-updated_at", "-pk")
         .values(
             "pk",
@@ -342,16 +340,16 @@ def _applicants_page(request, project, *, failed=None, status=200):
     blind = params.get("blind") != "0"
     sort = params.get("sort", "newest")
     user = request.user
-    reader = (user.role, user.is_staff)
+    kind = reader(user)
     state = params.get("state", "")
     questions = QUESTIONS(project_id=project.pk)
-    counts = {row["status"]: row["n"] for row in COUNTS(*reader, user_id=user.pk, project_id=project.pk)}
+    counts = {row["status"]: row["n"] for row in COUNTS(*kind, user_id=user.pk, project_id=project.pk)}
 
     def page_ids(start, stop):
         # A whole page's slice even for the last (the paginator stops it at the count): one
         # compiled query per page number, not per count.
         stop = start + APPLICANTS_PER_PAGE
-        ids = PAGE_IDS(*reader, bool(state), sort, start, stop, user_id=user.pk, project_id=project.pk, state=state)
+        ids = PAGE_IDS(*kind, bool(state), sort, start, stop, user_id=user.pk, project_id=project.pk, state=state)
         return [row["pk"] for row in ids]
 
     paginator = Paginator(_Slices(page_ids), APPLICANTS_PER_PAGE)
@@ -436,8 +434,7 @@ class _Slices:
 # The applicants page's queries, compiled once per kind of reader and view (portal.prepared):
 # built and compiled per request, nine queries cost the page more CPU than running them.
 def _applicants(role, is_staff, *, user_id, project_id):
-    employer = User(pk=user_id, role=role, is_staff=is_staff)
-    return Application.objects.for_employer(employer).filter(project=project_id)
+    return Application.objects.for_employer(reader_as(role, is_staff, user_id)).filter(project=project_id)
 
 
 def _page_ids(role, is_staff, by_state, sort, start, stop, *, user_id, project_id, state):
@@ -453,8 +450,8 @@ def _cards(*, ids):
 
 
 COUNTS = Prepared(
-    lambda *reader, user_id, project_id: (
-        _applicants(*reader, user_id=user_id, project_id=project_id).order_by().values("status").annotate(n=Count("pk"))
+    lambda *kind, user_id, project_id: (
+        _applicants(*kind, user_id=user_id, project_id=project_id).order_by().values("status").annotate(n=Count("pk"))
     )
 )
 PAGE_IDS = Prepared(_page_ids, optional=["state"])
@@ -481,9 +478,9 @@ SKILLS = Prepared(
 )
 QUESTIONS = Prepared(lambda *, project_id: Question.objects.filter(project=project_id))
 MANAGED_PROJECT = Prepared(
-    lambda role, is_staff, *, user_id, slug: Project.objects.managed_by(
-        User(pk=user_id, role=role, is_staff=is_staff)
-    ).filter(slug=slug)
+    lambda role, is_staff, *, user_id, slug: Project.objects.managed_by(reader_as(role, is_staff, user_id)).filter(
+        slug=slug
+    )
 )
 
 
@@ -491,8 +488,7 @@ MANAGED_PROJECT = Prepared(
 @login_required
 @require_GET
 def applicants(request, slug):
-    user = request.user
-    project = MANAGED_PROJECT(user.role, user.is_staff, user_id=user.pk, slug=slug)
+    project = MANAGED_PROJECT(*reader(request.user), user_id=request.user.pk, slug=slug)
     if not project:
         raise Http404
     return _applicants_page(request, project[0])

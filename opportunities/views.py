@@ -3,7 +3,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Prefetch
@@ -15,9 +14,9 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal.access import employer_membership_or_404, member_organization_id, student_required
+from portal.access import employer_membership_or_404, member_organization_id, reader, reader_as, student_required
 from portal.actions import post_action
-from portal.models import LearningResource, Organization, Skill, StudentProfile, User
+from portal.models import LearningResource, Organization, Skill, StudentProfile
 from portal.prepared import Prepared
 from portal.transitions import TransitionError
 
@@ -301,8 +300,7 @@ DETAIL_FIELDS = [
 def project_detail(request, slug):
     user = request.user
     student = user.is_authenticated and user.is_student
-    reader = (user.role, user.is_staff) if user.is_authenticated else (None, False)
-    project = PROJECT(*reader, slug=slug, user_id=user.pk or 0)
+    project = PROJECT(*reader(user), slug=slug, user_id=user.pk or 0)
     if not project:
         raise Http404
     project = project[0]
@@ -333,8 +331,7 @@ def project_detail(request, slug):
 # cost more CPU than the rest of the page. Plain queries rather than prefetches: the prefetching
 # machinery cost as much again.
 def _project(role, is_staff, *, slug, user_id):
-    reader = AnonymousUser() if role is None else User(pk=user_id, role=role, is_staff=is_staff)
-    projects = Project.objects.visible_to(reader).select_related("organization", "contact")
+    projects = Project.objects.visible_to(reader_as(role, is_staff, user_id)).select_related("organization", "contact")
     return projects.only(*DETAIL_FIELDS).filter(slug=slug)
 
 

@@ -14,10 +14,27 @@ and answer 404 for anything else, so a page never says that something it hides e
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
-from .models import Membership
+from .models import Membership, User
 from .transitions import TransitionError
+
+
+def reader(user):
+    """What the rules read of a person, for queries compiled once per kind of reader
+    (``portal.prepared``): (role, admin access); (None, False) for an anonymous visitor."""
+    if not getattr(user, "is_authenticated", False):
+        return (None, False)
+    return (user.role, user.is_staff)
+
+
+def reader_as(role, is_staff, pk):
+    """A stand-in for a person of the kind ``reader`` gives, with primary key ``pk``: what the
+    ``visible_to`` querysets read to build such a query."""
+    if role is None:
+        return AnonymousUser()
+    return User(pk=pk, role=role, is_staff=is_staff)
 
 
 def is_member(user, organization_id):

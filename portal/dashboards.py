@@ -51,8 +51,8 @@ def student_items(user, *, today=None):
     today = today or timezone.localdate()
 
     applications = STUDENT_APPLICATIONS(user_id=user.pk)
-    record = CURRENT_ELIGIBILITY(user_id=user.pk)
-    record = record[0] if record else None
+    # The current record (one per student at most: a database constraint).
+    record = next(iter(CURRENT_ELIGIBILITY(user_id=user.pk)), None)
 
     offers, reviewed, drafts = [], [], []
     accepted = False
@@ -76,10 +76,8 @@ def student_items(user, *, today=None):
             accepted = True
 
     items = offers
-    if accepted:
-        payroll = PAYROLL_SIGNUP(user_id=user.pk)
-        payroll = payroll[0] if payroll else None
-    if accepted and (payroll is None or payroll.state_on(today) != ContractorRecord.State.COMPLETE):
+    payroll = PAYROLL_SIGNUP(user_id=user.pk) if accepted else None
+    if accepted and (not payroll or payroll[0].state_on(today) != ContractorRecord.State.COMPLETE):
         items.append(
             Item("Sign up for payroll: you accepted an offer and are paid through it", reverse("payroll:home"))
         )
@@ -131,9 +129,7 @@ PAYROLL_SIGNUP = Prepared(
     )
 )
 CURRENT_ELIGIBILITY = Prepared(
-    lambda *, user_id: WorkEligibility.objects.filter(student_id=user_id, is_current=True).values("status", "ends_on")[
-        :1
-    ]
+    lambda *, user_id: WorkEligibility.objects.filter(student_id=user_id, is_current=True).values("status", "ends_on")
 )
 
 

@@ -5,9 +5,9 @@ as a subquery, an ordering), several times what PostgreSQL then takes to run it,
 everyone opens (dashboards, project pages) run the same few queries with other ids. Django has no
 such cache and psycopg2 no prepared statements, hence this small one.
 
-    ROWS = Prepared(lambda role, *, user_id: Engagement.objects.visible_to(User(pk=user_id, role=role))
-                    .values("pk", "status"))
-    rows = ROWS(user.role, user_id=user.pk)   # a list of dicts, as .values() gives
+    ROWS = Prepared(lambda role, is_staff, *, user_id: Engagement.objects.visible_to(
+        access.reader_as(role, is_staff, user_id)).values("pk", "status"))
+    rows = ROWS(*access.reader(user), user_id=user.pk)   # a list of dicts, as .values() gives
 
 ``build`` returns a ``.values()`` queryset, or one of model instances (``select_related`` and
 ``only`` included; no ``prefetch_related``). Its positional arguments (the *shape*: which branch

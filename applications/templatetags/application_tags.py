@@ -29,7 +29,7 @@ def _next_step(application, detail_url, links):
         return f'<a href="{_escape(links["apply"](application["project__slug"]))}">{step}</a>'
     if application["engagement__id"] is not None:
         url = links["engagement"](application["engagement__id"])
-        label = ENGAGEMENT_LABELS[application["engagement__status"]].lower()
+        label = Engagement.Status(application["engagement__status"]).label.lower()
         return f'<a href="{_escape(url)}">Your project: {_escape(label)}</a>'
     if status == S.OFFERED:
         by = date_filter(template_localtime(application["offer_expires_at"]), "M j, g:i A T")
@@ -37,9 +37,7 @@ def _next_step(application, detail_url, links):
     return step
 
 
-STATUS_LABELS = dict(S.choices)
 NEXT_STEPS = {status: Application(status=status).next_step for status in S}
-ENGAGEMENT_LABELS = dict(Engagement.Status.choices)
 
 
 @register.simple_tag
@@ -59,7 +57,7 @@ def application_rows(applications):
                 title=_escape(application["project__title"]),
                 organization=_escape(application["project__organization__name"]),
                 status=_escape(application["status"]),
-                status_label=_escape(STATUS_LABELS[application["status"]]),
+                status_label=_escape(S(application["status"]).label),
                 next_step=_next_step(application, detail_url, links),
             )
         )

@@ -5,11 +5,11 @@ from html import escape as _escape  # plain str, quotes too: Django's escape() w
 from typing import NamedTuple
 
 from django import template
-from django.contrib.auth import get_user_model
 from django.template.defaultfilters import date as date_filter
 from django.utils.safestring import mark_safe
 
 from applications.models import Engagement
+from portal.access import reader, reader_as
 from portal.links import url_with
 from portal.prepared import Prepared
 
@@ -30,14 +30,11 @@ class Row(NamedTuple):
     student_name: str
 
     def get_status_display(self):
-        return STATUS_LABELS.get(self.status, self.status)
+        return Engagement.Status(self.status).label
 
     @property
     def is_finished(self):
         return self.status in Engagement.FINISHED
-
-
-STATUS_LABELS = dict(Engagement.Status.choices)
 
 
 @register.simple_tag
@@ -46,7 +43,7 @@ def engagements_for(user, limit=SHOWN):
     query."""
     if not user.is_authenticated:
         return []
-    rows = ROWS(user.role, user.is_staff, limit, user_id=user.pk)
+    rows = ROWS(*reader(user), limit, user_id=user.pk)
     # The student's name as User.get_full_name() gives it: the email address when there is none.
     return [
         Row(
@@ -62,7 +59,7 @@ def engagements_for(user, limit=SHOWN):
 
 
 def _rows(role, is_staff, limit, *, user_id):
-    user = get_user_model()(pk=user_id, role=role, is_staff=is_staff)
+    user = reader_as(role, is_staff, user_id)
     order = ["completed_at", "cancelled_at", "due_on", "-created_at", "pk"]
     engagements = Engagement.objects.visible_to(user)
     if user.is_employer:
