@@ -330,27 +330,31 @@ def main():  # noqa: PLR0915 - one script, read top to bottom
         from django.db import connections
 
         from bench import mixes
-        from bench.seed import grow, seed, seed_offer, seed_selection
+        from bench.seed import grow, seed, seed_offer, seed_selection, unchecked_references
         from opportunities.listing_cache import VERSION_KEY
         from opportunities.models import Project
 
         call_command("migrate", verbosity=0, interactive=False)
         call_command("collectstatic", verbosity=0, interactive=False)
         print(f"Seeding ({time.monotonic() - started:.0f}s)")
-        slug = seed(projects=args.projects, organizations=args.organizations, students=args.students)
-        cookies = seed_selection(slug, applicants=args.applicants, applications=args.applications)
-        last_slugs = list(Project.objects.order_by("-pk").values_list("slug", flat=True)[:4])
-        offer_cookie, offer_id = seed_offer(last_slugs[0], others=args.others)
-        # Small acceptances first: each worker's first one also opens its broker connection.
-        warm_offers = [seed_offer(slug, others=1) for slug in last_slugs[1:]]
-        slugs = list(Project.objects.order_by("?").values_list("slug", flat=True)[: args.pages])
-        from bench.seed import outcomes_staff_cookie, seed_engagement_page, seed_engagements, seed_outcomes
+        with unchecked_references() as unchecked:
+            if not unchecked:
+                print("  (not a superuser: PostgreSQL checks each reference, which takes minutes longer)")
+            slug = seed(projects=args.projects, organizations=args.organizations, students=args.students)
+            cookies = seed_selection(slug, applicants=args.applicants, applications=args.applications)
+            last_slugs = list(Project.objects.order_by("-pk").values_list("slug", flat=True)[:4])
+            offer_cookie, offer_id = seed_offer(last_slugs[0], others=args.others)
+            # Small acceptances first: each worker's first one also opens its broker connection.
+            warm_offers = [seed_offer(slug, others=1) for slug in last_slugs[1:]]
+            slugs = list(Project.objects.order_by("?").values_list("slug", flat=True)[: args.pages])
+            from bench.seed import outcomes_staff_cookie, seed_engagement_page, seed_engagements, seed_outcomes
 
-        engagement, cookies["supervisor"] = seed_engagement_page(rounds=args.rounds)
-        engagements = seed_engagements(args.engagements)
+            engagement, cookies["supervisor"] = seed_engagement_page(rounds=args.rounds)
+            engagements = seed_engagements(args.engagements)
         print(f"  {engagements} engagements; one with {args.rounds} rounds of work ({time.monotonic() - started:.0f}s)")
         scan = reminder_scan()
-        program = seed_outcomes(applications=args.outcome_applications)
+        with unchecked_references():
+            program = seed_outcomes(applications=args.outcome_applications)
         # What the periodic job does after a bulk import: the dashboard then reads a current summary.
         from applications.outcome_summary import refresh
 
@@ -440,7 +444,8 @@ def main():  # noqa: PLR0915 - one script, read top to bottom
         print(f"  accepted the offer that fills a project with {args.others} other applicants")
         if args.growth:
             print(f"Growing to {args.growth} projects ({time.monotonic() - started:.0f}s)")
-            grow(projects=args.growth)
+            with unchecked_references():
+                grow(projects=args.growth)
             cache.delete(VERSION_KEY)
             connections.close_all()
             growth = measure(tool, base, [targets[0], (search_label, "/projects/", "", searches)], args)
