@@ -3,7 +3,9 @@
 Building and compiling a queryset costs Django's ORM 1 to 4 ms of CPU (a join, an access check
 as a subquery, an ordering), several times what PostgreSQL then takes to run it, and the pages
 everyone opens (dashboards, project pages) run the same few queries with other ids. Django has no
-such cache and psycopg2 no prepared statements, hence this small one.
+such cache and psycopg2 no prepared statements, hence this small one. On PostgreSQL each compiled
+query is also prepared on the server, once per connection (``_Statement``), so that PostgreSQL
+stops planning it too (settings.DATABASE_PREPARED_STATEMENTS turns that off).
 
     ROWS = Prepared(lambda role, is_staff, *, user_id: Engagement.objects.visible_to(
         access.reader_as(role, is_staff, user_id)).values("pk", "status"))
@@ -24,8 +26,12 @@ access rule that ignores who reads for anonymous visitors and students, say).
 compiled into the first call's SQL and kept.
 """
 
+import itertools
+import re
 import threading
+import weakref
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
@@ -57,12 +63,15 @@ class Prepared:
                 self._compiled[key] = compiled
         if compiled is EMPTY:
             return []
-        sql, params, slots, make_row, converters = compiled
+        sql, params, slots, make_row, converters, statement = compiled
         params = list(params)
         for index, name, item in slots:
             params[index] = values[name] if item is None else values[name][item]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            if statement and _prepared_on(connection, statement):
+                cursor.execute(statement.execute(len(params)), params)
+            else:
+                cursor.execute(sql, params)
             rows = cursor.fetchall()
         if converters:
             rows = [_convert(row, converters, connection) for row in rows]
@@ -113,10 +122,72 @@ class Prepared:
             def make_row(row):
                 return dict(zip(names, row, strict=True))
 
-        return sql, tuple(params), slots, make_row, converters
+        statement = None
+        if connections[using].vendor == "postgresql" and settings.DATABASE_PREPARED_STATEMENTS:
+            statement = _Statement(sql)
+        return sql, tuple(params), slots, make_row, converters, statement
 
 
 EMPTY = object()
+_NAMES = itertools.count(1)
+_PLACEHOLDER = re.compile(r"%[s%]")
+
+
+class _Statement:
+    """The compiled query as a PostgreSQL prepared statement, made once per connection: the
+    server plans it a few times, then keeps a generic plan. Planning the engagement list of an
+    employer's dashboard (four tables and a subquery) took PostgreSQL 2.3 ms, twice running it."""
+
+    def __init__(self, sql):
+        self.name = f"portal_prepared_{next(_NAMES)}"
+        numbers = itertools.count(1)
+        self.prepare = f"PREPARE {self.name} AS " + _PLACEHOLDER.sub(
+            lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql
+        )
+
+    def execute(self, count):
+        return f"EXECUTE {self.name} ({', '.join(['%s'] * count)})" if count else f"EXECUTE {self.name}"
+
+
+# The statements each open PostgreSQL connection has prepared (or failed to), by connection.
+_PREPARED = weakref.WeakKeyDictionary()
+
+
+def _prepared_on(connection, statement):
+    """Whether ``statement`` is prepared on the connection, preparing it first if need be. The
+    PREPARE goes through the driver's own cursor: a one-time set-up of the connection, like its
+    time zone, it is not one of the page's queries. In a transaction, a savepoint keeps a failed
+    PREPARE (a parameter whose type PostgreSQL cannot tell) from breaking it; the query then runs
+    as plain SQL on that connection."""
+    raw = connection.connection
+    done = _PREPARED.get(raw)
+    if done is None:
+        done = _PREPARED[raw] = {}
+    prepared = done.get(statement.name)
+    if prepared is None:
+        prepared = done[statement.name] = _prepare(
+            raw, statement.prepare, in_transaction=not connection.get_autocommit()
+        )
+    return prepared
+
+
+def _prepare(raw, sql, *, in_transaction):
+    with raw.cursor() as cursor:
+        saved = False
+        try:
+            if in_transaction:
+                cursor.execute("SAVEPOINT portal_prepare")
+                saved = True
+            cursor.execute(sql)
+        except raw.Error:
+            if saved:
+                cursor.execute("ROLLBACK TO SAVEPOINT portal_prepare")
+            # Not prepared: the query runs as plain SQL (and, in a broken transaction, fails as
+            # it would have).
+            return False
+        if saved:
+            cursor.execute("RELEASE SAVEPOINT portal_prepare")
+    return True
 
 
 def _instance_maker(compiler, using):

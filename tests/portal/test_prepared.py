@@ -13,6 +13,7 @@ from applications.models import Application
 from opportunities.models import Project
 from portal.models import User
 from portal.prepared import Prepared
+from tests.conftest import require
 from tests.factories import ApplicationFactory, OrganizationFactory, ProjectFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db
@@ -203,3 +204,45 @@ def test_a_user_by_primary_key_is_the_orms_user():
     assert User.objects.get(email=ana.email) == ana
     with pytest.raises(ValueError, match="expected a number"):
         User.objects.get(pk="not a number")
+
+
+def _server_runs(prepared):
+    """How many times PostgreSQL ran each of the query's prepared statements on this connection."""
+    names = [compiled[-1].name for compiled in prepared._compiled.values()]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT generic_plans + custom_plans FROM pg_prepared_statements WHERE name = ANY(%s)", [names])
+        return [count for (count,) in cursor.fetchall()]
+
+
+def test_on_postgresql_the_query_is_prepared_on_the_server_once():
+    require(connection.vendor == "postgresql", "prepared statements are PostgreSQL's")
+    ana, ben = StudentFactory(first_name="Ana"), StudentFactory(first_name="Ben")
+    names = Prepared(lambda *, pk: User.objects.filter(pk=pk).values("first_name"))
+    with CaptureQueriesContext(connection) as queries:
+        assert names(pk=ana.pk) == [{"first_name": "Ana"}]
+        assert names(pk=ben.pk) == [{"first_name": "Ben"}]
+    # The page's queries are the two runs; the PREPARE is the connection's own set-up.
+    assert [query["sql"].split(" ")[0] for query in queries] == ["EXECUTE", "EXECUTE"]
+    assert _server_runs(names) == [2]
+
+
+def test_a_query_postgresql_cannot_prepare_runs_as_plain_sql():
+    require(connection.vendor == "postgresql", "prepared statements are PostgreSQL's")
+    ana = StudentFactory(first_name="Ana")
+    # A parameter of no type PostgreSQL can tell ("$2 IS NOT NULL"): its PREPARE fails.
+    untyped = Prepared(
+        lambda *, pk, name: User.objects.filter(pk=pk).extra(where=["%s IS NOT NULL"], params=[name]).values("pk")
+    )
+    # In the test's transaction: the failed PREPARE must leave it usable.
+    assert untyped(pk=ana.pk, name="x") == [{"pk": ana.pk}]
+    assert untyped(pk=ana.pk + 1, name="x") == []
+    assert User.objects.filter(first_name="Ana").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_connection_prepares_again():
+    ana = StudentFactory(first_name="Ana")
+    names = Prepared(lambda *, pk: User.objects.filter(pk=pk).values("first_name"))
+    assert names(pk=ana.pk) == [{"first_name": "Ana"}]
+    connection.close()
+    assert names(pk=ana.pk) == [{"first_name": "Ana"}]
