@@ -53,6 +53,50 @@ def unchecked_references():
                 cursor.execute("RESET session_replication_role")
 
 
+def _insert(model, rows, *, returning=False):
+    """Rows (dicts of column attnames to database values) into ``model``'s table; the columns a
+    row leaves out take a new instance's values (the model's defaults, auto_now fields). Returns
+    the new primary keys, in order, with ``returning``. On PostgreSQL by psycopg2's
+    ``execute_values``: bulk_create builds a model and prepares each of its fields per row, which
+    was most of the seed's time (100,000 students took 30 seconds). Elsewhere (the tests'
+    SQLite) by bulk_create."""
+    rows = list(rows)
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        made = model.objects.bulk_create([model(**row) for row in rows], batch_size=BATCH)
+        return [m.pk for m in made] if returning else None
+    from psycopg2.extras import execute_values
+
+    meta, quote = model._meta, connection.ops.quote_name
+    template = model()
+    fields = {field.attname: field for field in meta.concrete_fields if not field.primary_key}
+    # Every column's value in a new instance, as bulk_create would write it; a default made by a
+    # function (a UUID) is made again for each row.
+    prepared = {
+        name: field.get_db_prep_save(field.pre_save(template, add=True), connection) for name, field in fields.items()
+    }
+    fresh = {name: field for name, field in fields.items() if field.has_default() and callable(field.default)}
+    given = list(dict.fromkeys(name for row in rows for name in row))
+    names = given + [name for name in fields if name not in given]
+
+    def value(row, name):
+        if name in row:
+            return row[name]
+        if name in fresh:
+            return fresh[name].get_db_prep_save(fresh[name].get_default(), connection)
+        return prepared[name]
+
+    values = [tuple(value(row, name) for name in names) for row in rows]
+    columns = ", ".join(quote(meta.get_field(name).column) for name in names)
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES %s"  # noqa: S608 - our own names
+    if returning:
+        sql += f" RETURNING {quote(meta.pk.column)}"
+    with connection.cursor() as cursor:
+        found = execute_values(cursor.cursor, sql, values, page_size=BATCH, fetch=returning)
+    return [pk for (pk,) in found] if returning else None
+
+
 def _text(rng, words):
     return " ".join(rng.choice(words) for _ in range(12))
 
@@ -95,21 +139,19 @@ def seed(*, projects=10_000, organizations=500, students=100_000, out=print):
             batch_size=BATCH,
         )
         out(f"  {organizations} organizations and their owners")
-        for start in range(0, students, BATCH):
-            users = User.objects.bulk_create(
-                [
-                    User(email=f"student{i}@bench.example", role=User.Role.STUDENT, password=password)
-                    for i in range(start, min(start + BATCH, students))
-                ]
-            )
-            profiles = StudentProfile.objects.bulk_create([StudentProfile(user=u) for u in users])
-            StudentProfile.skills.through.objects.bulk_create(
-                [
-                    StudentProfile.skills.through(studentprofile_id=p.pk, skill_id=s.pk)
-                    for p in profiles
-                    for s in rng.sample(skills, 2)
-                ]
-            )
+        user_ids = _insert(
+            User,
+            (
+                {"email": f"student{i}@bench.example", "role": User.Role.STUDENT.value, "password": password}
+                for i in range(students)
+            ),
+            returning=True,
+        )
+        profile_ids = _insert(StudentProfile, ({"user_id": pk} for pk in user_ids), returning=True)
+        _insert(
+            StudentProfile.skills.through,
+            ({"studentprofile_id": pk, "skill_id": s.pk} for pk in profile_ids for s in rng.sample(skills, 2)),
+        )
         out(f"  {students} students with profiles")
         created = _projects(range(projects), orgs, employers, skills, rng)
         out(f"  {projects} published projects with skills, questions and search vectors")
@@ -152,17 +194,17 @@ def _projects(numbers, orgs, employers, skills, rng):
             )
         )
     created = Project.objects.bulk_create(rows, batch_size=BATCH)
-    through = Project.skills.through
-    through.objects.bulk_create(
-        [through(project_id=p.pk, skill_id=s.pk) for p in created for s in rng.sample(skills, 3)], batch_size=BATCH
+    _insert(
+        Project.skills.through,
+        ({"project_id": p.pk, "skill_id": s.pk} for p in created for s in rng.sample(skills, 3)),
     )
-    Question.objects.bulk_create(
-        [
-            Question(project=p, position=n, text=f"Question {n + 1} about this project?", max_chars=800)
+    _insert(
+        Question,
+        (
+            {"project_id": p.pk, "position": n, "text": f"Question {n + 1} about this project?", "max_chars": 800}
             for p in created
             for n in range(2)
-        ],
-        batch_size=BATCH,
+        ),
     )
     listing_refresh(projects=Project.objects.filter(pk__in=[p.pk for p in created]))
     return created
@@ -304,8 +346,8 @@ def session_cookie(user, *, second_factor=False):
 
 def seed_selection(slug, *, applicants=500, applications=25):
     """The project ``slug`` gets ``applicants`` applicants; one student applies to
-    ``applications`` other projects. Returns session cookies for the project's employer and
-    for that student."""
+    ``applications`` other projects. Returns the user ids of the project's employer and of
+    that student."""
     project = Project.objects.get(slug=slug)
     with transaction.atomic():
         seed_applicants(project, applicants)
@@ -314,14 +356,14 @@ def seed_selection(slug, *, applicants=500, applications=25):
         seed_student_applications(student, list(others))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return {"employer": session_cookie(project.contact), "student": session_cookie(student)}
+    return {"employer": project.contact_id, "student": student.pk}
 
 
 def seed_engagement_page(*, rounds=8, milestones=5):
     """One engagement with its history filled in, for the page ``/engagements/<id>/`` as its
     organization reads it: ``rounds`` submissions (each but the last sent back for changes, two
     files each), ``milestones`` milestones, five kick-off times and an event per step. Returns
-    the engagement and a session cookie for the project's contact."""
+    the engagement and the id of the project's contact."""
     from applications.models import Engagement, EngagementEvent, KickoffSlot, Milestone, Submission, SubmissionFile
 
     Status = Engagement.Status
@@ -410,7 +452,7 @@ def seed_engagement_page(*, rounds=8, milestones=5):
             invite_sequence=1,
             submitted_at=submissions[-1].submitted_at,
         )
-    return engagement, session_cookie(supervisor)
+    return engagement, supervisor.pk
 
 
 # The engagements the reminder jobs should find, DUE of each kind, among ``count``.
@@ -458,37 +500,46 @@ def seed_engagements(count=100_000, *, due_each=DUE):
             return {"status": Status.COMPLETED, "due_on": today - timedelta(days=1 + i % 90), "completed_at": now}
         return {"status": Status.CANCELLED, "cancelled_at": now, "cancel_reason": Engagement.CancelReason.OTHER}
 
-    made = 0
     with transaction.atomic():
-        for start in range(0, len(students), BATCH):
-            chunk = range(start, min(start + BATCH, len(students)))
-            applications = Application.objects.bulk_create(
-                Application(
-                    project_id=projects[i % len(projects)],
-                    student_id=students[i],
-                    status=Application.Status.ACCEPTED,
-                    submitted_at=now,
-                    decided_at=now,
-                )
-                for i in chunk
-            )
-            engagements = Engagement.objects.bulk_create(
-                Engagement(
-                    application=a,
-                    project_id=a.project_id,
-                    **(due[i // due_each] if i < due_each * len(due) else quiet(i)),
-                )
-                for i, a in zip(chunk, applications, strict=True)
-            )
-            Submission.objects.bulk_create(
-                Submission(engagement=e, round=1, url="https://drive.example.com/w", submitted_at=e.submitted_at)
-                for e in engagements
-                if e.status == Status.WORK_SUBMITTED
-            )
-            made += len(engagements)
+        application_ids = _insert(
+            Application,
+            (
+                {
+                    "project_id": projects[i % len(projects)],
+                    "student_id": students[i],
+                    "status": Application.Status.ACCEPTED.value,
+                    "submitted_at": now,
+                    "decided_at": now,
+                }
+                for i in range(len(students))
+            ),
+            returning=True,
+        )
+        states = [due[i // due_each] if i < due_each * len(due) else quiet(i) for i in range(len(students))]
+        engagement_ids = _insert(
+            Engagement,
+            (
+                {"application_id": a, "project_id": projects[i % len(projects)], **state}
+                for i, (a, state) in enumerate(zip(application_ids, states, strict=True))
+            ),
+            returning=True,
+        )
+        _insert(
+            Submission,
+            (
+                {
+                    "engagement_id": e,
+                    "round": 1,
+                    "url": "https://drive.example.com/w",
+                    "submitted_at": state["submitted_at"],
+                }
+                for e, state in zip(engagement_ids, states, strict=True)
+                if state["status"] == Status.WORK_SUBMITTED
+            ),
+        )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return made
+    return len(engagement_ids)
 
 
 OUTCOME_SCHOOLS = ["Business", "Engineering", "Arts and Sciences", "Health", "Education", "Continuing Studies"]
@@ -520,15 +571,14 @@ def seed_outcomes(*, applications=200_000, payroll=20_000, out=print):
             .order_by("pk")
             .values_list("pk", "user_id")
         )
-        through = StudentProfile.programs.through
-        through.objects.bulk_create(
-            [through(studentprofile_id=p, program_id=programs[i % 30].pk) for i, (p, _) in enumerate(students)]
+        _insert(
+            StudentProfile.programs.through,
+            [{"studentprofile_id": p, "program_id": programs[i % 30].pk} for i, (p, _) in enumerate(students)]
             + [
-                through(studentprofile_id=p, program_id=programs[(i + 7) % 30].pk)
+                {"studentprofile_id": p, "program_id": programs[(i + 7) % 30].pk}
                 for i, (p, _) in enumerate(students)
                 if i % 10 == 0
             ],
-            batch_size=BATCH,
         )
         StudentProfile.objects.filter(pk__in=[p for p, _ in students]).update(
             graduation_season="spring",
@@ -544,18 +594,18 @@ def seed_outcomes(*, applications=200_000, payroll=20_000, out=print):
             WorkEligibility.Basis.EAD,
             WorkEligibility.Basis.NONE,
         ]
-        WorkEligibility.objects.bulk_create(
-            [
-                WorkEligibility(
-                    student_id=u,
-                    basis=bases[i % 10],
-                    status=WorkEligibility.Status.VERIFIED
+        _insert(
+            WorkEligibility,
+            (
+                {
+                    "student_id": u,
+                    "basis": bases[i % 10],
+                    "status": WorkEligibility.Status.VERIFIED
                     if bases[i % 10] in WorkEligibility.DOCUMENT_BASES
                     else WorkEligibility.Status.ATTESTED,
-                )
+                }
                 for i, (_, u) in enumerate(students)
-            ],
-            batch_size=BATCH,
+            ),
         )
         out(f"  {len(programs)} programs; {len(students)} students with programs, class years and eligibility")
         # Student i (not the first: the bench's signed-in student has its own) applies to projects
@@ -688,7 +738,7 @@ def outcomes_staff_cookie():
 
 def seed_offer(slug, *, others=1000):
     """The project ``slug`` gets one opening, ``others`` waiting applicants and one offered
-    student, whose acceptance fills it. Returns that student's cookie and the application's id."""
+    student, whose acceptance fills it. Returns that student's id and the application's."""
     project = Project.objects.get(slug=slug)
     with transaction.atomic():
         Project.objects.filter(pk=project.pk).update(openings=1)
@@ -708,4 +758,47 @@ def seed_offer(slug, *, others=1000):
         )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return session_cookie(student), offered.pk
+    return student.pk, offered.pk
+
+
+def seed_bench(sizes, *, started, out=print):
+    """Everything the bench's loads read, at ``sizes`` (run.py's SEED_ARGS); what the run needs
+    to know of it, as JSON-ready values (kept with the seeded copy)."""
+    import time
+
+    from django.db import connections
+
+    from applications.outcome_summary import note_everyone, refresh
+
+    with unchecked_references() as unchecked:
+        if not unchecked:
+            out("  (not a superuser: PostgreSQL checks each reference, which takes minutes longer)")
+        slug = seed(
+            projects=sizes["projects"], organizations=sizes["organizations"], students=sizes["students"], out=out
+        )
+        users = seed_selection(slug, applicants=sizes["applicants"], applications=sizes["applications"])
+        last_slugs = list(Project.objects.order_by("-pk").values_list("slug", flat=True)[:4])
+        offer = seed_offer(last_slugs[0], others=sizes["others"])
+        # Small acceptances first: each worker's first one also opens its broker connection.
+        warm_offers = [seed_offer(slug, others=1) for slug in last_slugs[1:]]
+        slugs = list(Project.objects.order_by("?").values_list("slug", flat=True)[: sizes["pages"]])
+        engagement, users["supervisor"] = seed_engagement_page(rounds=sizes["rounds"])
+        engagements = seed_engagements(sizes["engagements"])
+        seconds = time.monotonic() - started
+        out(f"  {engagements} engagements; one with {sizes['rounds']} rounds of work ({seconds:.0f}s)")
+        program = seed_outcomes(applications=sizes["outcome_applications"], out=out)
+    # What the career center does after a bulk import that bypassed the triggers noting who
+    # changed (as the seed does): everyone noted, the summary rebuilt.
+    refreshed = time.monotonic()
+    note_everyone()
+    out(f"  outcomes summary of {refresh(anew=True)} people rebuilt in {time.monotonic() - refreshed:.1f}s")
+    connections.close_all()
+    return {
+        "slug": slug,
+        "slugs": slugs,
+        "users": users,
+        "offer": offer,
+        "warm_offers": warm_offers,
+        "engagement": engagement.pk,
+        "program": program,
+    }
