@@ -283,12 +283,6 @@ APPLICANT_ACTIONS = ["shortlist", "select", "decline", "assessment"]
 NO_ERRORS = {name: () for form in (DeclineForm, AssessmentForm) for name in form.base_fields}
 
 
-# Labels by value: get_FOO_display() hashes the value on each call, three times per card.
-APPLICATION_STATES = dict(Application.Status.choices)
-STUDENT_STATES = dict(StudentProfile.Status.choices)
-SEASONS = dict(StudentProfile.Season.choices)
-
-
 def _applicant_card(application, *, blind, questions, answers, skills, eligibility, urls, failed_form):
     """What one applicant's card shows, worked out once here so that the template only prints
     it (look-ups through the application's relations, filters and ``{% url %}`` per card were
@@ -317,13 +311,14 @@ def _applicant_card(application, *, blind, questions, answers, skills, eligibili
         "shown": shown,
         "title": student.get_full_name() if shown else f"Applicant #{pk}",
         "status": application.status,
-        "status_label": APPLICATION_STATES.get(application.status, application.status),
+        # The label from its enum: get_status_display() hashes the value on each call.
+        "status_label": Application.Status(application.status).label,
         "email": student.email if shown else "",
         "resume_url": urls["resume"](profile.pk) if shown and profile and profile.resume else "",
         "linkedin_url": profile.linkedin_url if shown and profile else "",
         "program": (profile and profile.program) or "—",
-        "graduation": _graduation_term(profile) or "—",
-        "student_status": (profile and STUDENT_STATES.get(profile.status, profile.status)) or "—",
+        "graduation": (profile and profile.graduation_term) or "—",
+        "student_status": (profile and profile.status and StudentProfile.Status(profile.status).label) or "—",
         "applied": f"{submitted_at:%b} {submitted_at.day}, {submitted_at.year}",
         "eligibility": _eligibility_summary(eligibility, blind=not shown),
         "skills": skills.get(profile.pk, []) if profile else [],
@@ -337,13 +332,6 @@ def _applicant_card(application, *, blind, questions, answers, skills, eligibili
         "values": values,
         "errors": errors,
     }
-
-
-def _graduation_term(profile):
-    """StudentProfile.graduation_term, from the labels above."""
-    if not profile or not profile.graduation_year:
-        return ""
-    return f"{SEASONS.get(profile.graduation_season, profile.graduation_season)} {profile.graduation_year}".strip()
 
 
 def _applicants_page(request, project, *, failed=None, status=200):

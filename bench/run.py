@@ -276,14 +276,16 @@ def seed_digest(args):
 
 def copy_seed(url, template):
     """The bench database made afresh: a copy of ``template`` where one is kept (a second or so,
-    where seeding takes minutes), else empty. Returns what seeding returned, or None."""
-    conn, name = admin_connection(url)
+    where seeding takes minutes), else empty (and so with no ``template``). Returns what seeding
+    returned, or None."""
+    conn, _ = admin_connection(url)
     with conn.cursor() as cursor:
         cursor.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [template])
         found = cursor.fetchone()
     conn.close()
-    recreate_database(url, template=template if found and found[0] else None)
-    return json.loads(found[0]) if found and found[0] else None
+    seeded = json.loads(found[0]) if found and found[0] else None
+    recreate_database(url, template=template if seeded is not None else None)
+    return seeded
 
 
 def checkpoint(url):
@@ -397,7 +399,7 @@ def main():  # noqa: PLR0915 - one script, read top to bottom
 
         call_command("collectstatic", verbosity=0, interactive=False)
         template = f"{urlsplit(args.database_url).path.lstrip('/')}_seed_{seed_digest(args)}"
-        seeded = copy_seed(args.database_url, template) if not args.reseed else recreate_database(args.database_url)
+        seeded = copy_seed(args.database_url, None if args.reseed else template)
         if seeded is not None:
             print(f"Copied the seeded database {template} (--reseed seeds again) ({time.monotonic() - started:.0f}s)")
         else:

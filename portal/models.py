@@ -280,7 +280,10 @@ class StudentProfile(models.Model):
     def graduation_term(self):
         if not self.graduation_year:
             return ""
-        return f"{self.get_graduation_season_display()} {self.graduation_year}".strip()
+        # The label from its enum: get_graduation_season_display() hashes the value on each call
+        # (once per card of the applicants page).
+        season = self.Season(self.graduation_season).label if self.graduation_season else ""
+        return f"{season} {self.graduation_year}".strip()
 
     @property
     def class_year(self):
