@@ -67,12 +67,7 @@ class Prepared:
         params = list(params)
         for index, name, item in slots:
             params[index] = values[name] if item is None else values[name][item]
-        with connection.cursor() as cursor:
-            if statement and _prepared_on(connection, statement):
-                cursor.execute(statement.execute(len(params)), params)
-            else:
-                cursor.execute(sql, params)
-            rows = cursor.fetchall()
+        rows = _fetchall(connection, sql, statement, params)
         if converters:
             rows = [_convert(row, converters, connection) for row in rows]
         return [make_row(row) for row in rows]
@@ -122,10 +117,38 @@ class Prepared:
             def make_row(row):
                 return dict(zip(names, row, strict=True))
 
-        statement = None
-        if connections[using].vendor == "postgresql" and settings.DATABASE_PREPARED_STATEMENTS:
-            statement = _Statement(sql)
-        return sql, tuple(params), slots, make_row, converters, statement
+        return sql, tuple(params), slots, make_row, converters, _Statement(sql)
+
+
+class PreparedSQL:
+    """Hand-written SQL of a fixed shape (``%s`` parameters), run as a prepared query is: on
+    PostgreSQL as a prepared statement of each connection, elsewhere as plain SQL.
+
+        CARDS = PreparedSQL("SELECT id, title FROM opportunities_project WHERE id = ANY(%s)")
+        rows = CARDS.fetchall([ids])   # tuples, as cursor.fetchall() gives
+    """
+
+    def __init__(self, sql):
+        self.sql = sql
+        self.statement = _Statement(sql)
+
+    def fetchall(self, params, *, using="default"):
+        return _fetchall(connections[using], self.sql, self.statement, list(params))
+
+
+def _fetchall(connection, sql, statement, params):
+    """Run ``sql`` through Django's cursor (query-count tests count it), as the connection's
+    prepared ``statement`` where it can be."""
+    with connection.cursor() as cursor:
+        if (
+            connection.vendor == "postgresql"
+            and settings.DATABASE_PREPARED_STATEMENTS
+            and _prepared_on(connection, statement)
+        ):
+            cursor.execute(statement.execute(len(params)), params)
+        else:
+            cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 EMPTY = object()

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from applications.models import Application
 from opportunities.models import Project
 from portal.models import User
-from portal.prepared import Prepared
+from portal.prepared import Prepared, PreparedSQL
 from tests.conftest import require
 from tests.factories import ApplicationFactory, OrganizationFactory, ProjectFactory, StudentFactory
 
@@ -246,3 +246,22 @@ def test_a_new_connection_prepares_again():
     assert names(pk=ana.pk) == [{"first_name": "Ana"}]
     connection.close()
     assert names(pk=ana.pk) == [{"first_name": "Ana"}]
+
+
+def test_hand_written_sql_gives_its_rows_for_each_calls_values():
+    ana, ben = StudentFactory(first_name="Ana"), StudentFactory(first_name="Ben")
+    names = PreparedSQL(f"SELECT first_name FROM {User._meta.db_table} WHERE id IN (%s, %s) ORDER BY first_name")
+    with CaptureQueriesContext(connection) as queries:
+        assert names.fetchall([ana.pk, ben.pk]) == [("Ana",), ("Ben",)]
+        assert names.fetchall([ben.pk, ben.pk]) == [("Ben",)]
+    expected = ["EXECUTE"] * 2 if connection.vendor == "postgresql" else ["SELECT"] * 2
+    assert [query["sql"].split(" ")[0] for query in queries] == expected
+
+
+def test_hand_written_sql_is_plain_sql_when_prepared_statements_are_off(settings):
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    ana = StudentFactory(first_name="Ana")
+    names = PreparedSQL(f"SELECT first_name FROM {User._meta.db_table} WHERE id = %s")
+    with CaptureQueriesContext(connection) as queries:
+        assert names.fetchall([ana.pk]) == [("Ana",)]
+    assert [query["sql"].split(" ")[0] for query in queries] == ["SELECT"]
