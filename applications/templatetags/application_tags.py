@@ -1,10 +1,12 @@
 """The student's list of applications, one row per application written in one format instead
-of a template node per cell (the list has a row for every application the student ever made)."""
+of a template node per cell (the list has a row for every application the student ever made),
+and the answers on the employer's applicant cards (twenty cards of several answers a page)."""
 
 from html import escape as _escape  # plain str, quotes too: Django's escape() wraps it in SafeString
 
 from django import template
 from django.template.defaultfilters import date as date_filter
+from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
@@ -62,3 +64,17 @@ def application_rows(applications):
             )
         )
     return mark_safe("\n".join(rows))  # noqa: S308 - every value is escaped above
+
+
+@register.simple_tag
+def answer_blocks(answers):
+    """Each (question, answer) of an applicant's card: the question as a heading, then what the
+    student wrote, its paragraphs and line breaks kept, everything escaped."""
+    return mark_safe(  # noqa: S308 - questions escaped here, answers by linebreaks()
+        "".join(
+            f'<h3 class="answer-question">{_escape(str(question))}</h3><div class="prose">'
+            + (linebreaks(text, autoescape=True) if text else '<p class="muted">No answer.</p>')
+            + "</div>"
+            for question, text in answers
+        )
+    )

@@ -5,6 +5,8 @@ from django import template
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe
 
+from portal.templatetags.portal_tags import skill_badges
+
 register = template.Library()
 
 # http(s) links only: anything else (javascript:, data:) stays plain text.
@@ -76,11 +78,10 @@ def project_cards(cards):
     """The result cards of one page (see ``views._card`` for what each holds)."""
     html = []
     for card in cards:
-        skills = "".join(f'<li class="badge">{_escape(name)}</li>' for name in card["skills"])
         html.append(
             CARD.format(
                 **{key: _escape(str(value)) for key, value in card.items() if key != "skills"},
-                skills=f'<ul class="tags" aria-label="Skills">{skills}</ul>' if skills else "",
+                skills=skill_badges(card["skills"]),
             )
         )
     return mark_safe("\n".join(html))  # noqa: S308 - every value is escaped above

@@ -131,14 +131,26 @@ def options(choices, selected):
 
 
 @register.simple_tag
-def hidden_inputs(params):
-    """A hidden input for each (name, value) of a dict, to post a page's view with a form."""
+def hidden_inputs(params, csrf_token=None):
+    """A hidden input for each (name, value) of a dict, to post a page's view with a form; the
+    CSRF token's first when one is given (a page with a form per row prints them all at once)."""
+    if csrf_token is not None:
+        params = {"csrfmiddlewaretoken": csrf_token, **params}
     return mark_safe(  # noqa: S308 - every name and value is escaped here
         "".join(
             f'<input type="hidden" name="{_escape(str(name))}" value="{_escape(str(value))}">'
             for name, value in params.items()
         )
     )
+
+
+@register.simple_tag
+def skill_badges(names):
+    """A list of skill names as badges; nothing when there are none."""
+    if not names:
+        return ""
+    badges = "".join(f'<li class="badge">{_escape(str(name))}</li>' for name in names)
+    return mark_safe(f'<ul class="tags" aria-label="Skills">{badges}</ul>')  # noqa: S308 - escaped above
 
 
 @register.simple_tag

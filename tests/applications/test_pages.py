@@ -322,12 +322,19 @@ def test_the_cards_escape_what_students_and_employers_wrote(client, project, car
     type(application.student).objects.filter(pk=application.student.pk).update(
         first_name="<i>Ann</i>", last_name="O'Neil"
     )
-    application.answers.update(text="<b>First</b>\n\nSecond & last")
+    first, *others = application.answers.order_by("question__position", "question_id")
+    application.answers.filter(pk=first.pk).update(text="<b>First</b>\n\nSecond & last\nline")
+    application.answers.exclude(pk=first.pk).update(text="")
+    first.question.text = "Why <em>us</em>?"
+    first.question.save()
     Assessment.objects.create(application=application, rating=4, notes="</textarea><script>")
     client.force_login(carol)
     card = _card(client.get(applicants_url(project)).content.decode(), application)
     assert "&lt;i&gt;Ann&lt;/i&gt; O&#x27;Neil" in card and "<i>" not in card
-    assert "<p>&lt;b&gt;First&lt;/b&gt;</p>\n\n<p>Second &amp; last</p>" in card
+    assert '<h3 class="answer-question">Why &lt;em&gt;us&lt;/em&gt;?</h3>' in card
+    assert "<p>&lt;b&gt;First&lt;/b&gt;</p>\n\n<p>Second &amp; last<br>line</p>" in card
+    # An answer left empty says so.
+    assert card.count('<p class="muted">No answer.</p>') == len(others) > 0
     assert "&lt;/textarea&gt;&lt;script&gt;</textarea>" in card and "<script>" not in card
 
 
