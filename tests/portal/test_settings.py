@@ -69,3 +69,17 @@ def test_seed_demo_refuses_in_production():
     result = manage("seed_demo", env=PRODUCTION)
     assert result.returncode != 0
     assert "refuses to run when DEBUG is false" in result.stderr
+
+
+def test_the_wsgi_application_loads_its_views_then_freezes_what_it_loaded():
+    """What the server loads once lives as long as the process: the garbage collector no
+    longer walks it on each full collection (the views are loaded by then, not on a request)."""
+    result = manage(
+        "shell",
+        "-c",
+        "import gc, sys; import portal.wsgi; "
+        "print(gc.get_freeze_count() > 10_000, 'applications.views' in sys.modules, callable(portal.wsgi.application))",
+        env=PRODUCTION,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True True True"
