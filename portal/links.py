@@ -14,9 +14,12 @@ from django.urls import reverse
 SAMPLE = 987654321
 
 
-def url_with(name):
-    """``reverse(name, args=[value])`` as a function of ``value``, an int or a slug (whose
-    characters a URL writes as they are). Raises ValueError if the URL does not hold the sample
-    exactly once."""
-    before, after = reverse(name, args=[SAMPLE]).split(str(SAMPLE))
+def url_with(name, *fixed):
+    """``reverse(name, args=[*fixed, value])`` as a function of ``value``, an int or a slug (whose
+    characters a URL writes as they are): ``fixed`` are the arguments before it, the same for the
+    whole list (the engagement of its files, say). The value goes where the sample's last
+    occurrence is: its argument is the last one."""
+    before, sample, after = reverse(name, args=[*fixed, SAMPLE]).rpartition(str(SAMPLE))
+    if not sample:
+        raise ValueError(f"{name}: the URL does not hold its argument as written")
     return lambda value: f"{before}{value}{after}"

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.access import reader, reader_as
+from portal.links import url_with
 from portal.prepared import Prepared
 from portal.transitions import TransitionError
 from portal.uploads import private_file_response
@@ -99,6 +100,10 @@ def _page(request, engagement, *, bound=None, refusal=None, status=200):
         ),
         Prefetch("slots", queryset=KickoffSlot.objects.filter(status=KickoffSlot.Status.OFFERED)),
     )
+    file_url = url_with("engagements:file", engagement.pk)
+    for submission in engagement.submissions.all():
+        for file in submission.files.all():
+            file.download_url = file_url(file.pk)
     with timezone.override(engagement.project_zone):
         page_forms = _forms(engagement, side, bound)
     return render(

@@ -415,6 +415,9 @@ def test_files_are_checked_by_content_and_served_to_the_right_people(working, al
     assert response.status_code == 302
     stored = list(Submission.objects.get().files.order_by("pk"))
     assert [f.name for f in stored] == ["report.pdf", "data.zip"]
+    page = client.get(f"/engagements/{working.pk}/").content.decode()
+    for file in stored:
+        assert f'<a href="/engagements/{working.pk}/files/{file.pk}/">{file.name}</a>' in page
     url = f"/engagements/{working.pk}/files/{stored[0].pk}/"
     for person, expected in ((alice, 200), (carol, 200), (dave, 404), (bob, 404)):
         client.force_login(person)

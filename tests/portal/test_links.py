@@ -27,6 +27,15 @@ def test_a_list_s_links_are_the_urls_reverse_gives(prefix):
                 assert link(slug) == reverse(name, args=[slug])
 
 
+@pytest.mark.parametrize("prefix", ["/", "/portal/"])
+def test_the_arguments_before_the_rows_own_are_fixed_for_the_list(prefix):
+    with override_script_prefix(prefix):
+        for engagement in (1, 10, 987654321):
+            link = url_with("engagements:file", engagement)
+            for pk in (1, 9, 10, 987654321):
+                assert link(pk) == reverse("engagements:file", args=[engagement, pk])
+
+
 def test_a_url_without_exactly_one_argument_is_refused():
     with pytest.raises(NoReverseMatch):
         url_with("opportunities:project-list")
