@@ -7,7 +7,6 @@ and the page comes back with the message, or with the form and its errors (what 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -51,9 +50,10 @@ def _reader(request, engagement):
     return "student" if request.user.pk == engagement.application.student_id else "org"
 
 
-def _forms(engagement, side, bound=None):
+def _forms(engagement, side, bound=None, *, milestones, offered_slots):
     """Every form the reader may use now, by action name; ``bound`` replaces one with the
-    submitted, invalid copy."""
+    submitted, invalid copy. ``milestones`` and ``offered_slots`` are the engagement's, as the
+    page lists them."""
     found = {}
     if side == "org":
         if engagement.can_offer_times:
@@ -63,7 +63,7 @@ def _forms(engagement, side, bound=None):
             found["milestones"] = forms.MilestonesForm(
                 initial={
                     key: value
-                    for i, m in enumerate(engagement.milestones.all(), start=1)
+                    for i, m in enumerate(milestones, start=1)
                     for key, value in ((f"title_{i}", m.title), (f"date_{i}", m.due_on))
                 }
             )
@@ -73,7 +73,7 @@ def _forms(engagement, side, bound=None):
         if engagement.can_be_cancelled_by_parties:
             found["cancel"] = forms.CancelForm(reasons=Engagement.SUPERVISOR_CANCEL_REASONS)
     else:
-        if engagement.can_book and engagement.slots.filter(status=KickoffSlot.Status.OFFERED).exists():
+        if engagement.can_book and offered_slots:
             found["book"] = forms.BookForm(engagement=engagement)
             found["request_times"] = forms.RequestTimesForm()
         if engagement.can_submit_work:
@@ -86,26 +86,47 @@ def _forms(engagement, side, bound=None):
     return found
 
 
+# What the page lists beside the engagement, each compiled once (portal.prepared): built and
+# compiled per request, as prefetches, these five queries cost the page more than rendering its
+# history of eight rounds of work.
+EVENTS = Prepared(
+    lambda *, engagement_id: (
+        EngagementEvent.objects.filter(engagement=engagement_id).select_related("by").order_by("at", "pk")
+    )
+)
+MILESTONES = Prepared(
+    lambda *, engagement_id: Milestone.objects.filter(engagement=engagement_id).order_by("due_on", "pk")
+)
+SUBMISSIONS = Prepared(
+    lambda *, engagement_id: (
+        Submission.objects.filter(engagement=engagement_id).select_related("answered_by").order_by("round")
+    )
+)
+FILES = Prepared(
+    lambda *, engagement_id: SubmissionFile.objects.filter(submission__engagement=engagement_id).order_by("pk")
+)
+OFFERED_SLOTS = Prepared(
+    lambda *, engagement_id: KickoffSlot.objects.filter(
+        engagement=engagement_id, status=KickoffSlot.Status.OFFERED
+    ).order_by("starts_at", "pk")
+)
+
+
 def _page(request, engagement, *, bound=None, refusal=None, status=200):
     side = _reader(request, engagement)
     # Read again (an action may have changed it), with everything the page lists.
     engagement = _engagement_or_404(request, engagement.pk)
-    prefetch_related_objects(
-        [engagement],
-        Prefetch("events", queryset=EngagementEvent.objects.select_related("by").order_by("at", "pk")),
-        Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "pk")),
-        Prefetch(
-            "submissions",
-            queryset=Submission.objects.select_related("answered_by").prefetch_related("files").order_by("round"),
-        ),
-        Prefetch("slots", queryset=KickoffSlot.objects.filter(status=KickoffSlot.Status.OFFERED)),
-    )
-    file_url = url_with("engagements:file", engagement.pk)
-    for submission in engagement.submissions.all():
-        for file in submission.files.all():
-            file.download_url = file_url(file.pk)
+    milestones = MILESTONES(engagement_id=engagement.pk)
+    submissions = SUBMISSIONS(engagement_id=engagement.pk)
+    files, file_url = {}, url_with("engagements:file", engagement.pk)
+    for file in FILES(engagement_id=engagement.pk):
+        file.download_url = file_url(file.pk)
+        files.setdefault(file.submission_id, []).append(file)
+    for submission in submissions:
+        submission.file_list = files.get(submission.pk, [])
+    offered_slots = OFFERED_SLOTS(engagement_id=engagement.pk)
     with timezone.override(engagement.project_zone):
-        page_forms = _forms(engagement, side, bound)
+        page_forms = _forms(engagement, side, bound, milestones=milestones, offered_slots=offered_slots)
     return render(
         request,
         "engagements/detail.html",
@@ -118,7 +139,10 @@ def _page(request, engagement, *, bound=None, refusal=None, status=200):
             "forms": page_forms,
             "refusal": refusal,
             "project_zone": engagement.project_zone,
-            "offered_slots": list(engagement.slots.all()),
+            "milestones": milestones,
+            "submissions": submissions,
+            "events": EVENTS(engagement_id=engagement.pk),
+            "offered_slots": offered_slots,
             "completion": completion_views.panel(engagement, side),
         },
         status=status,
