@@ -214,8 +214,9 @@ def _server_runs(prepared):
         return [count for (count,) in cursor.fetchall()]
 
 
-def test_on_postgresql_the_query_is_prepared_on_the_server_once():
+def test_on_postgresql_the_query_is_prepared_on_the_server_once(settings):
     require(connection.vendor == "postgresql", "prepared statements are PostgreSQL's")
+    settings.DATABASE_PREPARED_STATEMENTS = True
     ana, ben = StudentFactory(first_name="Ana"), StudentFactory(first_name="Ben")
     names = Prepared(lambda *, pk: User.objects.filter(pk=pk).values("first_name"))
     with CaptureQueriesContext(connection) as queries:
@@ -248,7 +249,8 @@ def test_a_new_connection_prepares_again():
     assert names(pk=ana.pk) == [{"first_name": "Ana"}]
 
 
-def test_hand_written_sql_gives_its_rows_for_each_calls_values():
+def test_hand_written_sql_gives_its_rows_for_each_calls_values(settings):
+    settings.DATABASE_PREPARED_STATEMENTS = True
     ana, ben = StudentFactory(first_name="Ana"), StudentFactory(first_name="Ben")
     names = PreparedSQL(f"SELECT first_name FROM {User._meta.db_table} WHERE id IN (%s, %s) ORDER BY first_name")
     with CaptureQueriesContext(connection) as queries:
