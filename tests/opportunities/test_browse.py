@@ -351,23 +351,31 @@ def test_cached_results_follow_every_change_at_once(client, carol, sid, django_a
     assert titles(client.get("/projects/")) == []
 
 
-def test_a_cold_search_asks_the_cache_for_the_listing_version_once(client, monkeypatch):
+def test_a_search_asks_the_shared_cache_only_for_the_listing_version(client, monkeypatch):
     from django.core.cache import caches
 
+    from opportunities import listing_cache
     from opportunities.listing_cache import VERSION_KEY
 
     ProjectFactory(title="Survey design")
     assert titles(client.get("/projects/")) == ["Survey design"]  # the version is set from here on
-    backend, asked = caches["default"], []
+    backend, asked, stored = caches["default"], [], []
     get = backend.get
     monkeypatch.setattr(backend, "get", lambda key, *args, **kwargs: asked.append(key) or get(key, *args, **kwargs))
+    monkeypatch.setattr(backend, "set", lambda key, *args, **kwargs: stored.append(key))
     response = client.get("/projects/?q=survey&hours_min=5")
     assert titles(response) == ["Survey design"]
-    # The page and the skill list it holds are read under one version: one round trip, not two.
-    assert asked.count(VERSION_KEY) == 1
+    # The page and the skill list it holds are read under one version: one round trip, and the
+    # page is kept in this process's memory, not sent to the shared cache.
+    assert asked == [VERSION_KEY] and stored == []
     asked.clear()
     assert titles(client.get("/projects/?q=survey&hours_min=5")) == ["Survey design"]
     assert asked == [VERSION_KEY]  # then the page itself, from this process's memory
+    # Kept TTL seconds: the "posted in the last day" filter moves with the clock.
+    clock = listing_cache.monotonic()
+    monkeypatch.setattr(listing_cache, "monotonic", lambda: clock + listing_cache.TTL + 1)
+    Project.objects.filter(title="Survey design").update(title="Survey design, second edition")
+    assert titles(client.get("/projects/?q=survey&hours_min=5")) == ["Survey design, second edition"]
 
 
 def test_project_page_never_shows_the_contacts_email(client, carol):
