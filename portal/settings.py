@@ -112,6 +112,9 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", 0 if DEBUG else 60)
 # A persistent connection that the database dropped (restart, failover, idle kill) is checked
 # before a request uses it and replaced, instead of answering that request with a 500.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The same check without its round trip: the request's first query is the check.
+    DATABASES["default"]["ENGINE"] = "portal.postgresql"
 # The pages' repeated queries (portal/prepared.py) are PostgreSQL prepared statements, planned
 # once per connection. Turn off behind a pooler that shares server connections between
 # transactions (PgBouncer's transaction mode before 1.21): a statement prepared on one would be

@@ -9,7 +9,7 @@ import logging
 import pytest
 from django.core import mail
 from django.core.cache import caches
-from django.db import connection
+from django.db import connection, connections
 from django.urls import reverse
 
 from applications.models import Application
@@ -243,7 +243,8 @@ def _wsgi_get(path):
     from django.core.handlers.wsgi import WSGIHandler
     from django.test.client import RequestFactory
 
-    environ = RequestFactory()._base_environ(PATH_INFO=path, REQUEST_METHOD="GET")
+    path, _, query = path.partition("?")
+    environ = RequestFactory()._base_environ(PATH_INFO=path, QUERY_STRING=query, REQUEST_METHOD="GET")
     statuses = []
     response = WSGIHandler()(environ, lambda status, headers, exc_info=None: statuses.append(status))
     body = b"".join(response)
@@ -251,28 +252,76 @@ def _wsgi_get(path):
     return int(statuses[0].split()[0]), body
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_connection_terminated_between_two_requests_still_answers_200(settings):
-    require(connection.vendor == "postgresql", "set DATABASE_URL to PostgreSQL to terminate a connection")
+def _terminate(pid):
     import psycopg2
 
+    with psycopg2.connect(**connection.get_connection_params()) as other, other.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    other.close()
+
+
+@pytest.fixture
+def persistent_connection():
+    """The default connection kept between requests, as in production (CONN_MAX_AGE)."""
+    require(connection.vendor == "postgresql", "set DATABASE_URL to PostgreSQL to terminate a connection")
+    saved = connection.settings_dict["CONN_MAX_AGE"]
+    connection.settings_dict["CONN_MAX_AGE"] = 60
+    connection.close()
+    yield connection
+    connection.settings_dict["CONN_MAX_AGE"] = saved
+    connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("path", ["/healthz", "/projects/?q=survey", "/projects/?q=survey&sort=pay"])
+def test_a_connection_terminated_between_two_requests_still_answers_200(settings, persistent_connection, path):
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
     assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True
-    saved = connection.settings_dict["CONN_MAX_AGE"]
-    connection.settings_dict["CONN_MAX_AGE"] = 60  # persistent, as in production
-    connection.close()
-    try:
-        assert _wsgi_get("/projects/")[0] == 200
+    ProjectFactory(title="Survey design")
+    assert _wsgi_get("/projects/")[0] == 200
+    pid = connection.connection.get_backend_pid()
+    _terminate(pid)
+    # /healthz always asks the database; the searches have not been asked yet (not cached).
+    status, body = _wsgi_get(path)
+    assert status == 200
+    assert (b'"database": "ok"' if path == "/healthz" else b"Survey design") in body
+    assert connection.connection.get_backend_pid() != pid
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_health_check_costs_no_query_of_its_own(persistent_connection, monkeypatch):
+    checks, queries = [], []
+    monkeypatch.setattr(type(connections["default"]), "is_usable", lambda self: checks.append(1) or True)
+    with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
+        for path in ["/projects/?q=one", "/projects/?q=two", "/healthz"]:
+            assert _wsgi_get(path)[0] == 200
+    # Three requests on one connection, each asking its own queries and no SELECT 1 before them.
+    assert len(queries) >= 3 and checks == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_a_first_read_outside_a_transaction_is_asked_again(persistent_connection):
+    from django.db import OperationalError, transaction
+
+    from portal.postgresql.base import DatabaseWrapper
+
+    assert isinstance(connections["default"], DatabaseWrapper)
+
+    def next_request_on_a_dropped_connection():
+        connection.ensure_connection()
+        connection.close_if_unusable_or_obsolete()  # what request_started does
         pid = connection.connection.get_backend_pid()
-        params = connection.get_connection_params()
-        with psycopg2.connect(**params) as other, other.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
-        other.close()
-        # /healthz always asks the database (the browse page may answer from its cache).
-        status, body = _wsgi_get("/healthz")
-        assert status == 200
-        assert b'"database": "ok"' in body
-        assert connection.connection.get_backend_pid() != pid
-    finally:
-        connection.settings_dict["CONN_MAX_AGE"] = saved
-        connection.close()
+        _terminate(pid)
+        return pid
+
+    pid = next_request_on_a_dropped_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] != pid
+    next_request_on_a_dropped_connection()
+    with pytest.raises(OperationalError), connection.cursor() as cursor:
+        cursor.execute("UPDATE opportunities_project SET title = title WHERE id = 0")
+    connection.close()
+    next_request_on_a_dropped_connection()
+    with pytest.raises(OperationalError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
