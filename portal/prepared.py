@@ -163,15 +163,31 @@ class _Statement:
 
     def __init__(self, sql):
         self.name = f"portal_prepared_{next(_NAMES)}"
+        self.sql = sql
         numbers = itertools.count(1)
         self.prepare = f"PREPARE {self.name} AS " + _PLACEHOLDER.sub(
             lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql
         )
+        _STATEMENTS[self.name] = self
 
     def execute(self, count):
         return f"EXECUTE {self.name} ({', '.join(['%s'] * count)})" if count else f"EXECUTE {self.name}"
 
 
+def on_new_connection(connection, sql):
+    """``sql``, an ``EXECUTE`` of one of these statements (each a read), as ``connection`` can
+    run it with the same parameters: prepared there first, else as plain SQL. None for any other
+    SQL. For the database backend, which asks a request's first query again on a new connection
+    when the old one was found dead (``portal.postgresql``)."""
+    words = sql.split(None, 2)
+    statement = _STATEMENTS.get(words[1]) if len(words) > 1 and words[0] == "EXECUTE" else None
+    if statement is None:
+        return None
+    return sql if _prepared_on(connection, statement) else statement.sql
+
+
+# Every statement made, by name.
+_STATEMENTS = {}
 # The statements each open PostgreSQL connection has prepared (or failed to), by connection.
 _PREPARED = weakref.WeakKeyDictionary()
 

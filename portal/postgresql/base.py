@@ -6,13 +6,16 @@ instead of answering that request with an error page. That round trip cost the b
 cold search about a tenth of its time. Here the request's first query is the check: a
 connection already known to be closed is replaced before it is used, and when that first query
 finds the connection dead, it is replaced and the query asked again once, as the ``SELECT 1``
-would have led to. Only a read outside a transaction is asked again: nothing else can have
+would have led to. Only a read outside a transaction is asked again (a SELECT, or one of
+``portal.prepared``'s statements, prepared again on the new connection): nothing else can have
 started on a connection that never answered.
 """
 
 from django.db import InterfaceError, OperationalError
 from django.db.backends.postgresql import base
 from django.db.backends.utils import CursorWrapper
+
+from portal import prepared
 
 _RETRIED = (OperationalError, InterfaceError)
 
@@ -26,17 +29,20 @@ class _FirstQueryChecks:
         try:
             return super()._execute(sql, params, *ignored_wrapper_args)
         except _RETRIED:
+            select = sql.lstrip()[:6].upper() == "SELECT"
             if not (
                 db.connection is not None
                 and db.connection.closed
                 and db.get_autocommit()
                 and not db.in_atomic_block
-                and sql.lstrip()[:6].upper() == "SELECT"
+                and (select or sql.startswith("EXECUTE portal_prepared_"))
             ):
                 raise
         db.close()
         db.connect()
         self.cursor = db.create_cursor()
+        if not select:
+            sql = prepared.on_new_connection(db, sql)
         return super()._execute(sql, params, *ignored_wrapper_args)
 
     def _executemany(self, sql, param_list, *ignored_wrapper_args):

@@ -273,11 +273,14 @@ def persistent_connection():
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("path", ["/healthz", "/projects/?q=survey", "/projects/?q=survey&sort=pay"])
+@pytest.mark.parametrize("path", ["/healthz", "/projects/?q=survey", "/projects/?q=survey&sort=pay", "project"])
 def test_a_connection_terminated_between_two_requests_still_answers_200(settings, persistent_connection, path):
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
     assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True
-    ProjectFactory(title="Survey design")
+    project = ProjectFactory(title="Survey design")
+    if path == "project":  # its first query, a prepared statement, is prepared on the connection
+        path = f"/projects/{project.slug}/"
+        assert _wsgi_get(path)[0] == 200
     assert _wsgi_get("/projects/")[0] == 200
     pid = connection.connection.get_backend_pid()
     _terminate(pid)
