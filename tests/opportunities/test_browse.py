@@ -432,3 +432,25 @@ def test_a_search_that_matches_more_than_the_limit_ranks_the_newest_and_says_so(
     assert titles(far) == ["Project 2", "Project 3"]
     # Under the limit, the count is exact and the best match comes first.
     assert client.get("/projects/?q=design").content.decode().count("1 project") == 1
+
+
+def test_browse_forms_of_one_skill_list_share_fields_and_nothing_else():
+    from django.http import QueryDict
+
+    from opportunities.search import BrowseForm
+
+    skills = [("excel", "Excel"), ("sql", "SQL")]
+    first = BrowseForm(QueryDict("skill=sql&hours_min=abc&q=survey"), skills=skills)
+    second = BrowseForm(QueryDict("skill=excel&hours_min=12"), skills=list(skills))
+    assert not first.is_valid() and second.is_valid()
+    assert first.fields["skill"] is second.fields["skill"]  # made once, not copied per form
+    assert list(first.errors) == ["hours_min"] and not second.errors
+    assert first.filters() == {"q": "survey", "skill": ["sql"]}
+    assert second.filters() == {"skill": ["excel"], "hours_min": 12}
+    assert first["skill"].value() == ["sql"] and second["skill"].value() == ["excel"]
+    # Another skill list, its own choices; the earlier forms keep theirs.
+    other = BrowseForm(QueryDict("skill=sql"), skills=[("python", "Python")])
+    assert not other.is_valid() and "skill" in other.errors
+    assert other.fields["skill"].choices == [("python", "Python")]
+    assert first.fields["skill"].choices == skills
+    assert "required" not in str(other["q"])
