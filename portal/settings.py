@@ -102,6 +102,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
             ],
+            # {% url %} reversing the addresses without arguments once per process.
+            "builtins": ["portal.template_urls"],
         },
     },
 ]
@@ -302,7 +304,7 @@ STORAGES = {
         "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
     },
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "portal.static_storage.StaticStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },

@@ -39,3 +39,45 @@ def test_the_arguments_before_the_rows_own_are_fixed_for_the_list(prefix):
 def test_a_url_without_exactly_one_argument_is_refused():
     with pytest.raises(NoReverseMatch):
         url_with("opportunities:project-list")
+
+
+@pytest.mark.parametrize("prefix", ["/", "/portal/", "/a&b/"])
+def test_the_url_tag_gives_what_reverse_gives_under_each_script_prefix(prefix):
+    from django.template import Context, Template
+
+    from portal.template_urls import FixedURLNode
+
+    template = Template(
+        "{% url 'portal:home' %}|{% url 'opportunities:project-list' %}|{% url name %}"
+        "|{% url 'applications:detail' 7 %}|{% url 'portal:home' as home %}{{ home }}"
+    )
+    assert all(isinstance(node, FixedURLNode) for node in template.nodelist if hasattr(node, "view_name"))
+    with override_script_prefix(prefix):
+        for _ in range(2):  # the second time from what the first reversed
+            rendered = template.render(Context({"name": "portal:home"})).split("|")
+            home, projects = reverse("portal:home"), reverse("opportunities:project-list")
+            escaped = home.replace("&", "&amp;")
+            assert rendered == [
+                escaped,
+                projects.replace("&", "&amp;"),
+                escaped,
+                reverse("applications:detail", args=[7]).replace("&", "&amp;"),
+                escaped,
+            ]
+            assert home.startswith(prefix)
+    with pytest.raises(NoReverseMatch):
+        Template("{% url 'no-such-page' %}").render(Context())
+
+
+def test_static_addresses_are_worked_out_once_per_name(tmp_path, monkeypatch):
+    from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+    from portal.static_storage import StaticStorage
+
+    storage = StaticStorage(location=tmp_path, base_url="/static/")
+    storage.hashed_files = {"css/portal.css": "css/portal.0123abcd.css"}
+    asked = []
+    url = CompressedManifestStaticFilesStorage.url
+    monkeypatch.setattr(CompressedManifestStaticFilesStorage, "url", lambda self, *a: asked.append(a) or url(self, *a))
+    assert storage.url("css/portal.css") == storage.url("css/portal.css") == "/static/css/portal.0123abcd.css"
+    assert len(asked) == 1
