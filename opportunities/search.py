@@ -251,15 +251,16 @@ def card_rows(ids, fields):
 def _cards_query(fields):
     project = Project._meta
     columns = ", ".join(
-        "o.name"
+        f"(SELECT o.name FROM {_ORGANIZATION} o WHERE o.id = p.organization_id)"  # noqa: S608 - table names
         if name == "organization__name"
         else f"p.{(project.pk if name == 'pk' else project.get_field(name)).column}"
         for name in fields
     )
+    # The organization and each skill looked up by id, row by row: joined, PostgreSQL hashed
+    # every organization and every skill for twenty cards (a third of the query's time).
     return PreparedSQL(
-        f"SELECT {columns}, ARRAY(SELECT s.name FROM {_SKILL} s JOIN {_PROJECT_SKILLS} ps ON ps.skill_id = s.id"  # noqa: S608
-        f" WHERE ps.project_id = p.id ORDER BY s.name) FROM {_PROJECT} p JOIN {_ORGANIZATION} o"
-        " ON o.id = p.organization_id WHERE p.id = ANY(%s)"
+        f"SELECT {columns}, ARRAY(SELECT (SELECT s.name FROM {_SKILL} s WHERE s.id = ps.skill_id) AS name"  # noqa: S608
+        f" FROM {_PROJECT_SKILLS} ps WHERE ps.project_id = p.id ORDER BY name) FROM {_PROJECT} p WHERE p.id = ANY(%s)"
     )
 
 
