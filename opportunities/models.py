@@ -65,8 +65,11 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(organization__memberships__user=user)
 
 
+CENT = Decimal("0.01")
+
+
 def hourly_rate(fee, hours):
-    return (fee / hours).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return (fee / hours).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def location(remote, city, state):

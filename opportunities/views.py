@@ -95,6 +95,9 @@ CARD_FIELDS = [
     "organization__name",
 ]
 CAREER_PATHS = dict(CareerPath.choices)
+DOLLAR = Decimal(1)
+# The site is in English: "%b" of the C locale, without a strftime per card.
+MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _card(row, url_prefix):
@@ -108,10 +111,10 @@ def _card(row, url_prefix):
         "meta": f"{row['organization__name']} · {CAREER_PATHS.get(row['career_path'], '')} · {where}",
         "summary": row["summary"],
         "hours": hours,
-        "fee": f"{fee.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}",
+        "fee": f"{fee.quantize(DOLLAR, rounding=ROUND_HALF_UP):,}",
         "rate": f"{hourly_rate(fee, hours):.2f}",
         "apply_by_iso": apply_by.isoformat(),
-        "apply_by": f"{apply_by:%b} {apply_by.day}, {apply_by.year}",
+        "apply_by": f"{MONTHS[apply_by.month]} {apply_by.day}, {apply_by.year}",
         "skills": row["skill_names"],
     }
 

@@ -100,12 +100,18 @@ CARD = (
 @register.simple_tag
 def project_cards(cards):
     """The result cards of one page (see ``views._card`` for what each holds)."""
-    html = []
-    for card in cards:
-        html.append(
-            CARD.format(
-                **{key: _escape(str(value)) for key, value in card.items() if key != "skills"},
-                skills=skill_badges(card["skills"]),
+    return mark_safe(  # noqa: S308 - the text is escaped here, the rest are numbers and dates
+        "\n".join(
+            CARD.format_map(
+                {
+                    **card,
+                    "url": _escape(card["url"]),
+                    "title": _escape(card["title"]),
+                    "meta": _escape(card["meta"]),
+                    "summary": _escape(card["summary"]),
+                    "skills": skill_badges(card["skills"]),
+                }
             )
+            for card in cards
         )
-    return mark_safe("\n".join(html))  # noqa: S308 - every value is escaped above
+    )
