@@ -85,3 +85,12 @@ def test_the_wsgi_application_loads_its_views_then_freezes_what_it_loaded():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "True True True"
+
+
+def test_redis_replies_are_parsed_in_c():
+    """hiredis (requirements.txt): redis-py then parses each reply in C, not in Python."""
+    from redis.connection import DefaultParser
+    from redis.utils import HIREDIS_AVAILABLE
+
+    assert HIREDIS_AVAILABLE
+    assert "Hiredis" in DefaultParser.__name__
