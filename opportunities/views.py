@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.access import employer_membership_or_404, member_organization_id, reader, reader_as, student_required
 from portal.actions import post_action
+from portal.links import fixed_url
 from portal.models import LearningResource, Organization, Skill, StudentProfile
 from portal.prepared import Prepared
 from portal.transitions import TransitionError
@@ -178,7 +179,7 @@ def _results(filters, page_param, query, widen):
     paginator = Paginator((), PAGE_SIZE)
     paginator.count = min(count, MATCH_LIMIT)  # known already: the paginator does not ask again
     page = Page(rows, number, paginator)
-    url_prefix = reverse("opportunities:project-list")
+    url_prefix = fixed_url("opportunities:project-list")
     cards = [_card(row, url_prefix) for row in rows]
     has_filters = any(k != "sort" for k in filters)
     html = render_to_string(

@@ -1,4 +1,5 @@
-"""Links for long lists: ``reverse()`` once per list rather than once per row.
+"""Links for long lists: ``reverse()`` once per list rather than once per row; links without
+arguments reversed once per process (``fixed_url``).
 
 Django's ``reverse()`` walks the URL resolver every time (tens of microseconds); a page that links
 each of twenty cards or a hundred rows to a few actions spent a tenth of its time there. For a
@@ -8,7 +9,10 @@ sample value and gives a function that puts each row's value in its place: the s
 prefix is the request's), not at import time.
 """
 
-from django.urls import reverse
+import functools
+
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 # Digits: valid for <int:...> and <slug:...> alike, and found nowhere else in our URLs.
 SAMPLE = 987654321
@@ -23,3 +27,15 @@ def url_with(name, *fixed):
     if not sample:
         raise ValueError(f"{name}: the URL does not hold its argument as written")
     return lambda value: f"{before}{value}{after}"
+
+
+def fixed_url(name, current_app=None):
+    """``reverse(name)`` for a URL without arguments, reversed once per process (and script
+    prefix, and URLconf): the same on every request."""
+    return _reversed(name, current_app, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@functools.lru_cache(maxsize=1024)
+def _reversed(name, current_app, script_prefix, urlconf):
+    # The script prefix is part of the key: reverse() reads it itself.
+    return reverse(name, urlconf=urlconf, current_app=current_app)

@@ -6,14 +6,12 @@ the browse form's own address). Listed in the template engine's builtins after D
 stands in for it in every template; with arguments, or with ``as``, it is Django's own.
 """
 
-import functools
-
 from django import template
-from django.conf import settings
 from django.template.defaulttags import URLNode
 from django.template.defaulttags import url as django_url
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
+
+from portal.links import fixed_url
 
 register = template.Library()
 
@@ -29,19 +27,8 @@ class FixedURLNode(URLNode):
                 current_app = context.request.resolver_match.namespace
             except AttributeError:
                 current_app = None
-        url = _reversed(
-            self.view_name.resolve(context),
-            current_app,
-            get_script_prefix(),
-            get_urlconf() or settings.ROOT_URLCONF,
-        )
+        url = fixed_url(self.view_name.resolve(context), current_app)
         return conditional_escape(url) if context.autoescape else url
-
-
-@functools.lru_cache(maxsize=1024)
-def _reversed(view_name, current_app, script_prefix, urlconf):
-    # The script prefix is part of the key: reverse() reads it itself.
-    return reverse(view_name, urlconf=urlconf, current_app=current_app)
 
 
 @register.tag

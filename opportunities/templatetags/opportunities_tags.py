@@ -5,7 +5,7 @@ from django import template
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe
 
-from portal.templatetags.portal_tags import options, skill_badges
+from portal.templatetags.portal_tags import escaped_name, options, skill_badges
 
 register = template.Library()
 
@@ -51,8 +51,8 @@ def skill_checkboxes(options):
     """The skill filter's checkboxes, each with its label, from (slug, name, checked) triples."""
     return mark_safe(  # noqa: S308 - every slug and name is escaped here
         "".join(
-            f'<span class="check"><input type="checkbox" name="skill" value="{_escape(slug)}" id="id_skill_{n}"'
-            f'{" checked" if checked else ""}> <label for="id_skill_{n}">{_escape(name)}</label></span>'
+            f'<span class="check"><input type="checkbox" name="skill" value="{escaped_name(slug)}" id="id_skill_{n}"'
+            f'{" checked" if checked else ""}> <label for="id_skill_{n}">{escaped_name(name)}</label></span>'
             for n, (slug, name, checked) in enumerate(options)
         )
     )

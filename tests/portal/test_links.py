@@ -3,7 +3,7 @@ from django.test.utils import override_script_prefix
 from django.urls import NoReverseMatch, reverse
 
 from applications.views import APPLICANT_ACTIONS
-from portal.links import url_with
+from portal.links import fixed_url, url_with
 
 BY_PK = [
     "portal:resume-of",
@@ -65,6 +65,7 @@ def test_the_url_tag_gives_what_reverse_gives_under_each_script_prefix(prefix):
                 escaped,
             ]
             assert home.startswith(prefix)
+            assert fixed_url("portal:home") == home and fixed_url("opportunities:project-list") == projects
     with pytest.raises(NoReverseMatch):
         Template("{% url 'no-such-page' %}").render(Context())
 
