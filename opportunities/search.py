@@ -7,6 +7,7 @@ and find projects with ``Search``, so a saved search finds what the page showed.
 import copy
 import functools
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django import forms
 from django.db import connection
@@ -113,16 +114,17 @@ def parse_params(query_string_or_dict):
 
 def encode_filters(filters):
     """The canonical query string of a set of filters (saved searches compare these)."""
-    qd = QueryDict(mutable=True)
+    pairs = []
     for name in BrowseForm.base_fields:
         value = filters.get(name)
         if value in (None, "", []):
             continue
         if isinstance(value, list):
-            qd.setlist(name, sorted(value))
+            pairs += [(name, item) for item in sorted(value)]
         else:
-            qd[name] = str(value)
-    return qd.urlencode()
+            pairs.append((name, str(value)))
+    # One urlencode() for all (a QueryDict calls it once per value), the same string.
+    return urlencode(pairs)
 
 
 # The search is written in SQL here rather than built with the ORM: the browse page is the

@@ -454,3 +454,14 @@ def test_browse_forms_of_one_skill_list_share_fields_and_nothing_else():
     assert other.fields["skill"].choices == [("python", "Python")]
     assert first.fields["skill"].choices == skills
     assert "required" not in str(other["q"])
+
+
+def test_filters_encode_to_one_canonical_query_string():
+    from opportunities.search import encode_filters, parse_params
+
+    filters = {"skill": ["sql", "a b"], "q": "café & <b>+", "pay_min": 500, "path": "", "hours_min": None}
+    assert encode_filters(filters) == "q=caf%C3%A9+%26+%3Cb%3E%2B&skill=a+b&skill=sql&pay_min=500"
+    # Read back from a query string in another order, the same filters encode the same.
+    SkillFactory(slug="sql"), SkillFactory(slug="excel")
+    read = parse_params("skill=sql&pay_min=500&q=caf%C3%A9&skill=excel")[1]
+    assert encode_filters(read) == "q=caf%C3%A9&skill=excel&skill=sql&pay_min=500"
