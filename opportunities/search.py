@@ -221,7 +221,7 @@ class Search:
         Ranked by relevance, the newest MATCH_LIMIT + 1 matches are found first, then ordered by
         their rank and counted, in one query with a window count. Sorted by a column, the page
         stops early along an index, and a count that stops at the limit is cheaper than one that
-        reads every match."""
+        reads every match; both in one query."""
         offset = (number - 1) * PAGE_SIZE
         if self.ranked:
             found = _fetch(
@@ -232,9 +232,14 @@ class Search:
                 [*self.candidate_params, *self.params, MATCH_LIMIT + 1, PAGE_SIZE, offset],
             )
             return [pk for pk, _ in found], found[0][1] if found else None
-        sql = f"SELECT l.project_id FROM {self.source} WHERE {self.where} ORDER BY {self.order} LIMIT %s OFFSET %s"  # noqa: S608
-        ids = [pk for (pk,) in _fetch(sql, [*self.params, PAGE_SIZE, offset])]
-        return ids, self.count() if ids else None
+        # The count in the same query (a subquery run once), not a second round trip.
+        matches, params = self.project_ids()
+        found = _fetch(
+            f"SELECT l.project_id, (SELECT COUNT(*) FROM ({matches} LIMIT %s) c) FROM {self.source}"  # noqa: S608
+            f" WHERE {self.where} ORDER BY {self.order} LIMIT %s OFFSET %s",
+            [*params, MATCH_LIMIT + 1, *self.params, PAGE_SIZE, offset],
+        )
+        return [pk for pk, _ in found], found[0][1] if found else None
 
 
 def card_rows(ids, fields):
