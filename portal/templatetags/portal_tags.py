@@ -5,6 +5,7 @@ from html import escape as _escape  # plain str, quotes too: Django's escape() w
 from django import template
 from django.conf import settings
 from django.forms import BaseForm, BaseFormSet
+from django.template.loader import get_template
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -45,11 +46,13 @@ def error_items(*forms):
     return items
 
 
-@register.inclusion_tag("includes/_error_summary.html")
+@register.simple_tag
 def error_summary(*forms):
     """The box at the top of a page whose form came back with errors: one link per field, and
-    focus moves to it (static/js/forms.js)."""
-    return {"items": error_items(*forms)}
+    focus moves to it (static/js/forms.js). Nothing, and no template rendered, without errors
+    (every page asks)."""
+    items = error_items(*forms)
+    return get_template("includes/_error_summary.html").render({"items": items}) if items else ""
 
 
 @register.simple_tag
