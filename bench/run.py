@@ -389,13 +389,12 @@ def main():  # noqa: PLR0915 - one script, read top to bottom
 
         sys.path.insert(0, str(ROOT))
         django.setup()
-        from django.core.cache import cache
         from django.core.management import call_command
         from django.db import connections
 
         from bench import mixes
         from bench.seed import grow, unchecked_references
-        from opportunities.listing_cache import VERSION_KEY
+        from opportunities.listing_cache import bump_listing_version
 
         call_command("collectstatic", verbosity=0, interactive=False)
         template = f"{urlsplit(args.database_url).path.lstrip('/')}_seed_{seed_digest(args)}"
@@ -429,8 +428,8 @@ def main():  # noqa: PLR0915 - one script, read top to bottom
         engagements = Engagement.objects.count()
         scan = reminder_scan()
         cookies["staff"] = outcomes_staff_cookie()
-        # Bulk inserts send no signals, and the cache may remember an earlier bench database.
-        cache.delete(VERSION_KEY)
+        # Bulk inserts send no signals: pages of the seed's first state are not served.
+        bump_listing_version()
         connections.close_all()
         lists = tempfile.mkdtemp(prefix="portal-bench-paths-")
 
@@ -521,7 +520,7 @@ def main():  # noqa: PLR0915 - one script, read top to bottom
             print(f"Growing to {args.growth} projects ({time.monotonic() - started:.0f}s)")
             with unchecked_references():
                 grow(projects=args.growth)
-            cache.delete(VERSION_KEY)
+            bump_listing_version()
             connections.close_all()
             growth = measure(tool, base, [targets[0], (search_label, "/projects/", "", searches)], args)
     finally:

@@ -1,14 +1,20 @@
 """A short-lived cache of the browse page's results, safe to serve the moment anything changes.
 
-Every key carries a *listing version* that any change to a project, an organization or a skill
-bumps (signals below), plus today's date (apply-by dates expire at midnight). So a cached page
-is never stale: a change simply moves every reader to new keys, and the old ones age out.
+Any change to a project, an organization or a skill moves the *listing version* on (signals),
+once the change has committed: one row (``ListingVersion``), updated in a transaction of its own
+after the change's, so that whoever sees the new version sees the change. A page is kept with
+the version read in the same statement as its search, so the version is never newer than what
+the page shows; it is served only while the version has not moved, for ``TTL`` seconds at most,
+and only on the day it was made (apply-by dates expire at midnight).
 
-The version lives in the shared cache (Redis in production), so every process sees a change at
-once; the pages live in each process's memory. Most searches are asked once: shared, each of
-them cost a round trip that missed and another that stored about 30 KB nobody read again (a
-tenth of a cold search's CPU), while a search that is asked again is asked again of every
-process, which each compute it once.
+Pages live in each process's memory. A page served again costs one query for the version. A
+page computed afresh costs none: its search reads the version as a column of its own. Most
+searches are asked once: a round trip to the shared cache for the version, which is where the
+version was kept before, took a sixth of the throughput of distinct searches.
+
+While this connection's transaction holds a change not yet committed, pages are neither served
+from nor kept in the cache: the version has not moved yet, and the change may still be rolled
+back.
 """
 
 import hashlib
@@ -18,50 +24,88 @@ from functools import lru_cache
 from threading import Lock, local
 from time import monotonic
 
-from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.template.loader import get_template
 from django.utils import timezone
 
-VERSION_KEY = "opportunities:listing-version"
+from portal.prepared import PreparedSQL
+
+from .models import ListingVersion
+
 # Seconds a page is kept: the "posted in the last day" filter moves with the clock, no version.
 TTL = 300
 # The most recent pages each process keeps, the oldest dropped first.
 LOCAL_SIZE = 256
 _local = OrderedDict()
 _local_lock = Lock()
+# A page computed while the version moves is computed again, at most this many times.
+ATTEMPTS = 3
+# The version as a column of a search's statement (read with the same snapshot as its data).
+VERSION_COLUMN = f"(SELECT v.value FROM {ListingVersion._meta.db_table} v WHERE v.id = 1)"  # noqa: S608
+# The version alone, for a page kept: the query of every page served again.
+VERSION = PreparedSQL(f"SELECT value FROM {ListingVersion._meta.db_table} WHERE id = 1")  # noqa: S608
 
 
-# The version a page being computed was read under: the cached parts it reads in turn (the skill
-# list) use it too, one round trip to the cache fewer, and the page reads one state throughout.
+class _Computing:
+    """What a page being computed has read: the oldest version its statements read (``None``
+    before the first; ``unknown`` when one gave no row to read it from), and the versions of the
+    kept parts it used (the skill list)."""
+
+    def __init__(self):
+        self.version = None
+        self.unknown = False
+        self.parts = set()
+
+
 _computing = local()
 
 
 def listing_version():
-    version = getattr(_computing, "version", None)
-    if version is not None:
-        return version
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # A random start, so a new sequence never meets keys of an earlier one (a cache restart).
-        version = secrets.randbits(48)
-        cache.add(VERSION_KEY, version, None)
-        version = cache.get(VERSION_KEY, version)
+    """The current listing version: one query."""
+    found = VERSION.fetchall([])
+    version = found[0][0] if found else None
+    if version is None:  # a database emptied by hand or by a test: a fresh random start
+        version = ListingVersion.objects.get_or_create(pk=1, defaults={"value": secrets.randbits(48)})[0].value
     return version
 
 
-def _bump():
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet: the next reader starts a new one
-        cache.delete(VERSION_KEY)
+def _move_on():
+    connection.listing_change_pending = False
+    if not ListingVersion.objects.filter(pk=1).update(value=F("value") + 1):
+        ListingVersion.objects.get_or_create(pk=1, defaults={"value": secrets.randbits(48)})
 
 
 def bump_listing_version(**kwargs):
-    """Now, and again once the change commits: a page read in between (the old state under the
-    new version) is not kept."""
-    _bump()
-    transaction.on_commit(_bump)
+    """Move the version on once the current transaction commits (at once outside of one). A
+    failure to (the database gone right after the commit) is logged, not shown to the person
+    whose change was saved: pages kept before it are then served until they expire."""
+    if connection.in_atomic_block:
+        connection.listing_change_pending = True
+    transaction.on_commit(_move_on, robust=True)
+
+
+def _change_pending():
+    """Whether this connection's transaction holds a listing change that has not committed (or
+    was rolled back: taken as pending until the transaction ends, which only costs the cache)."""
+    if not getattr(connection, "listing_change_pending", False):
+        return False
+    if connection.in_atomic_block:
+        return True
+    connection.listing_change_pending = False
+    return False
+
+
+def version_read(version):
+    """Tell the page being computed the version a statement of its search read with its data
+    (``None``: the statement gave no row to read it from)."""
+    computing = getattr(_computing, "state", None)
+    if computing is None:
+        return
+    if version is None:
+        computing.unknown = True
+    elif computing.version is None or version < computing.version:
+        computing.version = version
 
 
 # The templates of the cached fragments (and the card written in Python): a deploy that changes
@@ -77,31 +121,75 @@ def _templates_digest():
     return hashlib.sha256(sources.encode()).hexdigest()[:12]
 
 
-def listing_key(kind, version, parts):
+def listing_key(kind, parts):
     digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:32]
     day = timezone.localdate().isoformat()
-    return f"opportunities:{kind}:{version}:{_templates_digest()}:{day}:{digest}"
+    return f"opportunities:{kind}:{_templates_digest()}:{day}:{digest}"
+
+
+def _kept(key, now):
+    """The (version, value) kept under ``key``, or None."""
+    with _local_lock:
+        entry = _local.get(key)
+        if entry is None or entry[0] <= now:
+            return None
+        _local.move_to_end(key)
+        return entry[1], entry[2]
+
+
+def _keep(key, now, version, value):
+    with _local_lock:
+        _local[key] = (now + TTL, version, value)
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_SIZE:
+            _local.popitem(last=False)
+
+
+def _forget(key):
+    with _local_lock:
+        _local.pop(key, None)
+
+
+def forget_all():
+    """Drop every kept page of this process (tests: each starts from a fresh database)."""
+    with _local_lock:
+        _local.clear()
 
 
 def cached(kind, parts, compute):
     """``compute()``, or what it gave under the same listing version, day and ``parts`` within
-    TTL seconds in this process."""
-    version = listing_version()
-    key = listing_key(kind, version, parts)
+    TTL seconds in this process.
+
+    Called while a page is being computed (the skill list), the part is taken as kept; its
+    version is compared with the page's once the page's search has read it, and the page is
+    computed again with the part read afresh if they differ (a skill renamed since)."""
+    if _change_pending():
+        return compute()
+    key = listing_key(kind, parts)
     now = monotonic()
-    with _local_lock:
-        entry = _local.get(key)
-        if entry is not None and entry[0] > now:
-            _local.move_to_end(key)
-            return entry[1]
-    outer, _computing.version = getattr(_computing, "version", None), version
-    try:
-        value = compute()
-    finally:
-        _computing.version = outer
-    with _local_lock:
-        _local[key] = (now + TTL, value)
-        _local.move_to_end(key)
-        while len(_local) > LOCAL_SIZE:
-            _local.popitem(last=False)
+    kept = _kept(key, now)
+    computing = getattr(_computing, "state", None)
+    if computing is not None:
+        if kept is None:
+            kept = listing_version(), compute()  # the version read before the part's data
+            _keep(key, now, *kept)
+        computing.parts.add((key, kept[0]))
+        return kept[1]
+    if kept is not None and kept[0] == listing_version():
+        return kept[1]
+    for _ in range(ATTEMPTS):
+        _computing.state = computing = _Computing()
+        try:
+            value = compute()
+        finally:
+            _computing.state = None
+        version = computing.version
+        if version is None or computing.unknown:
+            return value  # no version read with all of its data: served, not kept
+        stale = [part for part, part_version in computing.parts if part_version != version]
+        if not stale:
+            _keep(key, now, version, value)
+            return value
+        for part in stale:
+            _forget(part)
     return value

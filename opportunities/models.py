@@ -255,6 +255,17 @@ class Listing(models.Model):
         return f"Listing of project {self.project_id}"
 
 
+class ListingVersion(models.Model):
+    """The browse cache's listing version (``listing_cache``): one row, moved on after every
+    committed change to what the browse page shows. A search reads it in the same statement as
+    its data, so a page is kept under the version of the state it was read from."""
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"Listing version {self.value}"
+
+
 class Question(models.Model):
     """One short-answer question of a project (1 to 5 each)."""
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from portal.models import Organization, Skill
 from portal.prepared import PreparedSQL
 
+from .listing_cache import VERSION_COLUMN, version_read
 from .models import SEARCH_CONFIG, CareerPath, Listing, Project
 
 PAGE_SIZE = 20
@@ -212,7 +213,7 @@ class Search:
     def count(self):
         """How many listings match, counting no further than MATCH_LIMIT + 1."""
         sql, params = self.project_ids()
-        return _fetch(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) c", [*params, MATCH_LIMIT + 1])[0][0]  # noqa: S608
+        return _fetch_versioned("COUNT(*)", f"FROM ({sql} LIMIT %s) c", [*params, MATCH_LIMIT + 1])[0][0]
 
     def page(self, number):
         """The project ids of page ``number`` and how many match, counted up to MATCH_LIMIT + 1;
@@ -224,9 +225,9 @@ class Search:
         reads every match; both in one query."""
         offset = (number - 1) * PAGE_SIZE
         if self.ranked:
-            found = _fetch(
-                "SELECT c.project_id, COUNT(*) OVER () FROM"  # noqa: S608 - our own SQL
-                f" (SELECT l.project_id, l.published_at, {self.candidate} FROM {self.source} WHERE {self.where}"
+            found = _fetch_versioned(
+                "c.project_id, COUNT(*) OVER ()",
+                f"FROM (SELECT l.project_id, l.published_at, {self.candidate} FROM {self.source} WHERE {self.where}"  # noqa: S608
                 f" ORDER BY {_ORDERS['newest']} LIMIT %s) c"
                 f" ORDER BY {self.rank} DESC, c.published_at DESC, c.project_id DESC LIMIT %s OFFSET %s",
                 [*self.candidate_params, *self.params, MATCH_LIMIT + 1, PAGE_SIZE, offset],
@@ -234,9 +235,9 @@ class Search:
             return [pk for pk, _ in found], found[0][1] if found else None
         # The count in the same query (a subquery run once), not a second round trip.
         matches, params = self.project_ids()
-        found = _fetch(
-            f"SELECT l.project_id, (SELECT COUNT(*) FROM ({matches} LIMIT %s) c) FROM {self.source}"  # noqa: S608
-            f" WHERE {self.where} ORDER BY {self.order} LIMIT %s OFFSET %s",
+        found = _fetch_versioned(
+            f"l.project_id, (SELECT COUNT(*) FROM ({matches} LIMIT %s) c)",  # noqa: S608 - our own SQL
+            f"FROM {self.source} WHERE {self.where} ORDER BY {self.order} LIMIT %s OFFSET %s",
             [*params, MATCH_LIMIT + 1, *self.params, PAGE_SIZE, offset],
         )
         return [pk for pk, _ in found], found[0][1] if found else None
@@ -275,6 +276,14 @@ def _fetch(sql, params):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def _fetch_versioned(columns, rest, params):
+    """The rows of ``SELECT columns rest``, a search's statement, with the browse cache's
+    listing version read in the same statement, for the page being computed (listing_cache)."""
+    rows = _fetch(f"SELECT {columns}, {VERSION_COLUMN} {rest}", params)
+    version_read(rows[0][-1] if rows else None)
+    return [row[:-1] for row in rows]
 
 
 def search_projects(filters, *, now=None):

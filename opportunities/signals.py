@@ -1,5 +1,5 @@
 """Keep the search listings current whatever changes a project, its skills or its
-organization (services, admin, shell), and move the browse page's cache to fresh keys."""
+organization (services, admin, shell), and move the browse cache's listing version on."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -48,7 +48,7 @@ def organization_saved(sender, instance, created, raw=False, **kwargs):
     listing_refresh(projects=Project.objects.filter(organization=instance))
 
 
-# Anything that can change what the browse page shows moves it to fresh cache keys.
+# Anything that can change what the browse page shows moves the listing version on.
 for _sender in (Project, Organization, Skill):
     post_save.connect(bump_listing_version, sender=_sender, dispatch_uid=f"listing-version-save-{_sender.__name__}")
     post_delete.connect(bump_listing_version, sender=_sender, dispatch_uid=f"listing-version-delete-{_sender.__name__}")

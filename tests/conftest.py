@@ -25,10 +25,13 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    # Rate-limit counters must not leak from one test into the next.
+    # Rate-limit counters must not leak from one test into the next, nor browse pages.
     from django.core.cache import cache
 
+    from opportunities.listing_cache import forget_all
+
     cache.clear()
+    forget_all()
 
 
 @pytest.fixture(scope="session", autouse=True)
