@@ -64,16 +64,19 @@ _computing = local()
 def listing_version():
     """The current listing version: one query."""
     found = VERSION.fetchall([])
-    version = found[0][0] if found else None
-    if version is None:  # a database emptied by hand or by a test: a fresh random start
-        version = ListingVersion.objects.get_or_create(pk=1, defaults={"value": secrets.randbits(48)})[0].value
-    return version
+    return found[0][0] if found else _first_version()
+
+
+def _first_version():
+    """The row made again where a database was emptied by hand or by a test: a random start,
+    so that it never meets the versions of pages kept before."""
+    return ListingVersion.objects.get_or_create(pk=1, defaults={"value": secrets.randbits(48)})[0].value
 
 
 def _move_on():
     connection.listing_change_pending = False
     if not ListingVersion.objects.filter(pk=1).update(value=F("value") + 1):
-        ListingVersion.objects.get_or_create(pk=1, defaults={"value": secrets.randbits(48)})
+        _first_version()
 
 
 def bump_listing_version(**kwargs):
