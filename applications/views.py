@@ -4,11 +4,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, F
+from django.db.models import Count, F, FilteredRelation, Q
 from django.http import Http404
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,7 +17,7 @@ from portal.access import reader, reader_as, student_required
 from portal.actions import post_action
 from portal.forms import EligibilityForm
 from portal.links import url_with
-from portal.models import StudentProfile, WorkEligibility
+from portal.models import StudentProfile, User, WorkEligibility
 from portal.prepared import Prepared
 from portal.services import eligibility_declare
 from portal.transitions import TransitionError
@@ -234,45 +233,50 @@ def _applicants_params(source):
 
 
 def _applicants_url(project, params):
-    url = reverse("applications:applicants", args=[project.slug])
+    url = url_with("applications:applicants")(project.slug)
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def _eligibility_summary(record, *, blind=False):
-    """Where the applicant stands with the gate, without the basis: employers need to know
+def _eligibility_summary(basis, status, ends_on, *, blind=False):
+    """Where the applicant stands with the gate, from their current record's basis, status and
+    end date (all None without a record), without the basis itself: employers need to know
     whether the student may work, not their citizenship or visa (the gate decides on selection).
     Blind review shows no end date either: a date says the authorization is time-limited."""
-    if record is None:
+    if basis is None:
         return "Not declared yet"
-    if record.basis == WorkEligibility.Basis.NONE:
+    if basis == WorkEligibility.Basis.NONE:
         return "Not authorized"
-    if record.status == WorkEligibility.Status.PENDING:
+    if status == WorkEligibility.Status.PENDING:
         return "Waiting for the career center's check"
-    if record.status not in (WorkEligibility.Status.ATTESTED, WorkEligibility.Status.VERIFIED):
+    if status not in (WorkEligibility.Status.ATTESTED, WorkEligibility.Status.VERIFIED):
         return "Not confirmed"
-    if record.ends_on and not blind:
-        return f"Confirmed until {record.ends_on:%b} {record.ends_on.day}, {record.ends_on.year}"
+    if ends_on and not blind:
+        return f"Confirmed until {ends_on:%b} {ends_on.day}, {ends_on.year}"
     return "Confirmed"
 
 
-# What an applicant's card shows, from the four tables it reads (building every column of
-# each, twenty times, was a good part of the page's time).
-APPLICANT_FIELDS = [
-    "project_id",
-    "status",
-    "submitted_at",
-    "student__email",
-    "student__first_name",
-    "student__last_name",
-    "student__student_profile__program",
-    "student__student_profile__graduation_season",
-    "student__student_profile__graduation_year",
-    "student__student_profile__status",
-    "student__student_profile__resume",
-    "student__student_profile__linkedin_url",
-    "assessment__rating",
-    "assessment__notes",
-]
+# What an applicant's card shows, read with the application in one query, as annotations of one
+# model instance per card: the student, their profile, the employer's assessment and the current
+# eligibility record (one per student, a constraint says). Twenty applications, each built with
+# three related instances, and the eligibility records by a query of their own, were a tenth of
+# the page's time.
+CARD_COLUMNS = {
+    "email": "student__email",
+    "first_name": "student__first_name",
+    "last_name": "student__last_name",
+    "profile_id": "student__student_profile__id",
+    "program": "student__student_profile__program",
+    "graduation_season": "student__student_profile__graduation_season",
+    "graduation_year": "student__student_profile__graduation_year",
+    "student_status": "student__student_profile__status",
+    "resume": "student__student_profile__resume",
+    "linkedin_url": "student__student_profile__linkedin_url",
+    "rating": "assessment__rating",
+    "notes": "assessment__notes",
+    "eligibility_basis": "current_eligibility__basis",
+    "eligibility_status": "current_eligibility__status",
+    "eligibility_ends_on": "current_eligibility__ends_on",
+}
 
 
 # What an employer can do from an applicant's card, each a URL named "applications:applicant-<action>".
@@ -283,23 +287,21 @@ APPLICANT_ACTIONS = ["shortlist", "select", "decline", "assessment"]
 NO_ERRORS = {name: () for form in (DeclineForm, AssessmentForm) for name in form.base_fields}
 
 
-def _applicant_card(application, *, blind, questions, answers, skills, eligibility, urls, failed_form):
+def _applicant_card(application, *, blind, questions, answers, skills, urls, failed_form):
     """What one applicant's card shows, worked out once here so that the template only prints
     it (look-ups through the application's relations, filters and ``{% url %}`` per card were
-    most of the page's rendering time). ``urls`` gives the URL of the résumé and of each action
-    from a pk; ``failed_form`` is the form of this card whose post failed, bound, with its errors
-    and what was typed."""
+    most of the page's rendering time). ``application`` carries the CARD_COLUMNS; ``urls``
+    gives the URL of the résumé and of each action from a pk; ``failed_form`` is the form of this
+    card whose post failed, bound, with its errors and what was typed."""
     pk = application.pk
-    student = application.student
-    profile = getattr(student, "student_profile", None)
-    assessment = getattr(application, "assessment", None)
+    has_profile = application.profile_id is not None
     shown = application.is_revealed or not blind
     submitted_at = timezone.localtime(application.submitted_at)
     values = {
         "reason": "",
         "message": "",
-        "rating": str(assessment.rating) if assessment and assessment.rating else "",
-        "notes": assessment.notes if assessment else "",
+        "rating": str(application.rating) if application.rating else "",
+        "notes": application.notes or "",
     }
     errors = NO_ERRORS
     if failed_form is not None:
@@ -309,19 +311,31 @@ def _applicant_card(application, *, blind, questions, answers, skills, eligibili
     return {
         "pk": str(pk),
         "shown": shown,
-        "title": student.get_full_name() if shown else f"Applicant #{pk}",
+        "title": (
+            User.full_name_of(application.first_name, application.last_name, application.email)
+            if shown
+            else f"Applicant #{pk}"
+        ),
         "status": application.status,
         # The label from its enum: get_status_display() hashes the value on each call.
         "status_label": Application.Status(application.status).label,
-        "email": student.email if shown else "",
-        "resume_url": urls["resume"](profile.pk) if shown and profile and profile.resume else "",
-        "linkedin_url": profile.linkedin_url if shown and profile else "",
-        "program": (profile and profile.program) or "—",
-        "graduation": (profile and profile.graduation_term) or "—",
-        "student_status": (profile and profile.status and StudentProfile.Status(profile.status).label) or "—",
+        "email": application.email if shown else "",
+        "resume_url": urls["resume"](application.profile_id) if shown and application.resume else "",
+        "linkedin_url": application.linkedin_url if shown and has_profile else "",
+        "program": application.program or "—",
+        "graduation": StudentProfile.term_of(application.graduation_season, application.graduation_year) or "—",
+        "student_status": (
+            application.student_status and StudentProfile.Status(application.student_status).label
+        )
+        or "—",
         "applied": f"{submitted_at:%b} {submitted_at.day}, {submitted_at.year}",
-        "eligibility": _eligibility_summary(eligibility, blind=not shown),
-        "skills": skills.get(profile.pk, []) if profile else [],
+        "eligibility": _eligibility_summary(
+            application.eligibility_basis,
+            application.eligibility_status,
+            application.eligibility_ends_on,
+            blind=not shown,
+        ),
+        "skills": skills.get(application.profile_id, []) if has_profile else [],
         "answers": [(question.text, answers.get(question.pk, "")) for question in questions],
         "undecided": undecided,
         "shortlist_url": urls["shortlist"](pk) if application.can_shortlist else "",
@@ -360,18 +374,14 @@ def _applicants_page(request, project, *, failed=None, status=200):
     ids = list(page.object_list)
     shown = {application.pk: application for application in CARDS(ids=ids)}
     page.object_list = [shown[pk] for pk in ids if pk in shown]
-    # Their current eligibility records, answers and skill names by queries of their own (as
-    # prefetches, the machinery cost more than the queries).
-    eligibility = {
-        record.student_id: record
-        for record in ELIGIBILITY(student_ids=[application.student_id for application in page.object_list])
-    }
+    # Their answers and skill names by queries of their own (as prefetches, the machinery cost
+    # more than the queries).
     answers = {}
     for row in ANSWERS(ids=ids):
         answers.setdefault(row["application_id"], {})[row["question_id"]] = row["text"]
-    profiles = [getattr(application.student, "student_profile", None) for application in page.object_list]
+    profile_ids = [application.profile_id for application in page.object_list]
     skills = {}
-    for row in SKILLS(profile_ids=[profile.pk for profile in profiles if profile]):
+    for row in SKILLS(profile_ids=[pk for pk in profile_ids if pk is not None]):
         skills.setdefault(row["studentprofile_id"], []).append(row["skill__name"])
     failed_pk, failed_form = failed or (None, None)
     urls = {
@@ -385,7 +395,6 @@ def _applicants_page(request, project, *, failed=None, status=200):
             questions=questions,
             answers=answers.get(application.pk, {}),
             skills=skills,
-            eligibility=eligibility.get(application.student_id),
             urls=urls,
             failed_form=failed_form if application.pk == failed_pk else None,
         )
@@ -446,8 +455,16 @@ def _page_ids(role, is_staff, by_state, sort, start, stop, *, user_id, project_i
 
 
 def _cards(*, ids):
-    applications = Application.objects.filter(pk__in=ids).select_related("student__student_profile", "assessment")
-    return applications.only(*APPLICANT_FIELDS)
+    return (
+        Application.objects.filter(pk__in=ids)
+        .alias(
+            current_eligibility=FilteredRelation(
+                "student__eligibility_records", condition=Q(student__eligibility_records__is_current=True)
+            )
+        )
+        .only("project_id", "status", "submitted_at", "student_id")
+        .annotate(**{name: F(path) for name, path in CARD_COLUMNS.items()})
+    )
 
 
 COUNTS = Prepared(
@@ -457,13 +474,6 @@ COUNTS = Prepared(
 )
 PAGE_IDS = Prepared(_page_ids, optional=["state"])
 CARDS = Prepared(_cards)
-ELIGIBILITY = Prepared(
-    lambda *, student_ids: (
-        WorkEligibility.objects.current()
-        .filter(student__in=student_ids)
-        .only("student_id", "basis", "status", "ends_on")
-    )
-)
 ANSWERS = Prepared(
     # Unordered: they go into a dict (the answers' own order joins their questions).
     lambda *, ids: (

@@ -1,5 +1,5 @@
-"""Links for long lists: ``reverse()`` once per list rather than once per row; links without
-arguments reversed once per process (``fixed_url``).
+"""Links for long lists, reversed once per process (and script prefix, and URLconf) rather than
+once per row: links with a row's value (``url_with``) and links without arguments (``fixed_url``).
 
 Django's ``reverse()`` walks the URL resolver every time (tens of microseconds); a page that links
 each of twenty cards or a hundred rows to a few actions spent a tenth of its time there. For a
@@ -23,10 +23,17 @@ def url_with(name, *fixed):
     characters a URL writes as they are): ``fixed`` are the arguments before it, the same for the
     whole list (the engagement of its files, say). The value goes where the sample's last
     occurrence is: its argument is the last one."""
-    before, sample, after = reverse(name, args=[*fixed, SAMPLE]).rpartition(str(SAMPLE))
+    before, after = _around_sample(name, tuple(fixed), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    return lambda value: f"{before}{value}{after}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _around_sample(name, fixed, script_prefix, urlconf):
+    # The script prefix is part of the key: reverse() reads it itself.
+    before, sample, after = reverse(name, urlconf=urlconf, args=[*fixed, SAMPLE]).rpartition(str(SAMPLE))
     if not sample:
         raise ValueError(f"{name}: the URL does not hold its argument as written")
-    return lambda value: f"{before}{value}{after}"
+    return before, after
 
 
 def fixed_url(name, current_app=None):

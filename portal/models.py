@@ -85,7 +85,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.email
 
     def get_full_name(self):
-        return f"{self.first_name} {self.last_name}".strip() or self.email
+        return self.full_name_of(self.first_name, self.last_name, self.email)
+
+    @staticmethod
+    def full_name_of(first_name, last_name, email):
+        """get_full_name() from the columns, for lists that read them without the user."""
+        return f"{first_name} {last_name}".strip() or email
 
     def get_short_name(self):
         return self.first_name or self.email
@@ -278,12 +283,18 @@ class StudentProfile(models.Model):
 
     @property
     def graduation_term(self):
-        if not self.graduation_year:
+        return self.term_of(self.graduation_season, self.graduation_year)
+
+    @classmethod
+    def term_of(cls, season, year):
+        """The graduation term ("Spring 2027") from the columns, for lists that read them without
+        the profile."""
+        if not year:
             return ""
         # The label from its enum: get_graduation_season_display() hashes the value on each call
         # (once per card of the applicants page).
-        season = self.Season(self.graduation_season).label if self.graduation_season else ""
-        return f"{season} {self.graduation_year}".strip()
+        label = cls.Season(season).label if season else ""
+        return f"{label} {year}".strip()
 
     @property
     def class_year(self):
