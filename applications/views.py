@@ -326,9 +326,7 @@ def _applicant_card(application, *, blind, questions, answers, skills, urls, fai
         "linkedin_url": application.linkedin_url if shown and has_profile else "",
         "program": application.program or "—",
         "graduation": StudentProfile.term_of(application.graduation_season, application.graduation_year) or "—",
-        "student_status": (
-            application.student_status and StudentProfile.Status(application.student_status).label
-        )
+        "student_status": (application.student_status and StudentProfile.Status(application.student_status).label)
         or "—",
         "applied": f"{submitted_at:%b} {submitted_at.day}, {submitted_at.year}",
         "eligibility": _eligibility_summary(
