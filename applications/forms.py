@@ -102,8 +102,8 @@ class ApplicantsViewForm(forms.Form):
     A value that is not one of these is dropped."""
 
     blind = forms.ChoiceField(choices=[("", "On"), ("0", "Off")], required=False, widget=forms.HiddenInput)
-    state = forms.ChoiceField(label="State", required=False)
-    sort = forms.ChoiceField(label="Sort", required=False)
+    state = forms.ChoiceField(label="State", required=False, initial="")
+    sort = forms.ChoiceField(label="Sort", required=False, initial="newest")
     page = forms.IntegerField(min_value=2, max_value=9_999, required=False, widget=forms.HiddenInput)
 
     def __init__(self, data, *, states, sorts, counts=None):
@@ -123,8 +123,14 @@ class ApplicantsViewForm(forms.Form):
             params["blind"] = "0"
         if data.get("state"):
             params["state"] = data["state"]
-        if data.get("sort") and data["sort"] != "newest":
+        if data.get("sort") and data["sort"] != self.fields["sort"].initial:
             params["sort"] = data["sort"]
         if data.get("page"):
             params["page"] = str(data["page"])
         return params
+
+    def selects(self):
+        """The state and sort selects, each with the value the page applies: the default where
+        the one asked for is missing or not valid."""
+        params = self.params()
+        return [(self[name], params.get(name, self.fields[name].initial)) for name in ("state", "sort")]

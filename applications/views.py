@@ -351,14 +351,16 @@ def _applicant_card(application, *, blind, questions, answers, skills, urls, fai
 def _applicants_page(request, project, *, failed=None, status=200):
     """The applicants page. ``failed`` = (application id, bound form) re-shows one applicant's
     form with its errors and what was typed."""
-    params = _applicants_params(request.GET if request.method == "GET" else request.POST)
-    blind = params.get("blind") != "0"
-    sort = params.get("sort", "newest")
     user = request.user
     kind = reader(user)
+    counts = {row["status"]: row["n"] for row in COUNTS(*kind, user_id=user.pk, project_id=project.pk)}
+    # One form reads the page's view and shows its selects, with each state's count.
+    view_form = _view_form(request.GET if request.method == "GET" else request.POST, counts)
+    params = view_form.params()
+    blind = params.get("blind") != "0"
+    sort = params.get("sort", "newest")
     state = params.get("state", "")
     questions = QUESTIONS(project_id=project.pk)
-    counts = {row["status"]: row["n"] for row in COUNTS(*kind, user_id=user.pk, project_id=project.pk)}
 
     def page_ids(start, stop):
         # A whole page's slice even for the last (the paginator stops it at the count): one
@@ -414,7 +416,7 @@ def _applicants_page(request, project, *, failed=None, status=200):
             "decline_fields": DeclineForm.base_fields,
             "assessment_fields": AssessmentForm.base_fields,
             "params": params,
-            "view_form": _view_form({"state": params.get("state", ""), "sort": sort}, counts),
+            "view_form": view_form,
             "blind": blind,
             "state": params.get("state", ""),
             "total": sum(counts.values()),
