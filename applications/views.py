@@ -492,8 +492,11 @@ SKILLS = Prepared(
 )
 QUESTIONS = Prepared(lambda *, project_id: Question.objects.filter(project=project_id))
 MANAGED_PROJECT = Prepared(
-    lambda role, is_staff, *, user_id, slug: Project.objects.managed_by(reader_as(role, is_staff, user_id)).filter(
-        slug=slug
+    # What the page shows of the project: not its description and the rest of its text.
+    lambda role, is_staff, *, user_id, slug: (
+        Project.objects.managed_by(reader_as(role, is_staff, user_id))
+        .filter(slug=slug)
+        .only("organization_id", "title", "slug", "status", "openings")
     )
 )
 
