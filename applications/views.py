@@ -362,20 +362,16 @@ def _applicants_page(request, project, *, failed=None, status=200):
     state = params.get("state", "")
     questions = QUESTIONS(project_id=project.pk)
 
-    def page_ids(start, stop):
+    def page_cards(start, stop):
         # A whole page's slice even for the last (the paginator stops it at the count): one
         # compiled query per page number, not per count.
         stop = start + APPLICANTS_PER_PAGE
-        ids = PAGE_IDS(*kind, bool(state), sort, start, stop, user_id=user.pk, project_id=project.pk, state=state)
-        return [row["pk"] for row in ids]
+        return CARDS(*kind, bool(state), sort, start, stop, user_id=user.pk, project_id=project.pk, state=state)
 
-    paginator = Paginator(_Slices(page_ids), APPLICANTS_PER_PAGE)
+    paginator = Paginator(_Slices(page_cards), APPLICANTS_PER_PAGE)
     paginator.count = counts.get(state, 0) if state else sum(counts.values())
     page = paginator.get_page(params.get("page", 1))
-    # The page's ids first (a sort of one table), then everything shown for those twenty only.
-    ids = list(page.object_list)
-    shown = {application.pk: application for application in CARDS(ids=ids)}
-    page.object_list = [shown[pk] for pk in ids if pk in shown]
+    ids = [application.pk for application in page.object_list]
     # Their answers and skill names by queries of their own (as prefetches, the machinery cost
     # more than the queries).
     answers = {}
@@ -435,7 +431,7 @@ def _applicants_page(request, project, *, failed=None, status=200):
 
 
 class _Slices:
-    """The applicants' ids as the paginator slices them: each page one prepared query."""
+    """The applicants as the paginator slices them: each page one prepared query."""
 
     def __init__(self, fetch):
         self.fetch = fetch
@@ -457,7 +453,9 @@ def _page_ids(role, is_staff, by_state, sort, start, stop, *, user_id, project_i
     return applicants.order_by(*SORTS[sort][1]).values("pk")[start:stop]
 
 
-def _cards(*, ids):
+def _cards(role, is_staff, by_state, sort, start, stop, *, user_id, project_id, state):
+    # The page's ids in a subquery (a sort of one table), then the cards of those twenty only.
+    ids = _page_ids(role, is_staff, by_state, sort, start, stop, user_id=user_id, project_id=project_id, state=state)
     return (
         Application.objects.filter(pk__in=ids)
         .alias(
@@ -467,6 +465,7 @@ def _cards(*, ids):
         )
         .only("project_id", "status", "submitted_at", "student_id")
         .annotate(**{name: F(path) for name, path in CARD_COLUMNS.items()})
+        .order_by(*SORTS[sort][1])
     )
 
 
@@ -475,8 +474,7 @@ COUNTS = Prepared(
         _applicants(*kind, user_id=user_id, project_id=project_id).order_by().values("status").annotate(n=Count("pk"))
     )
 )
-PAGE_IDS = Prepared(_page_ids, optional=["state"])
-CARDS = Prepared(_cards)
+CARDS = Prepared(_cards, optional=["state"])
 ANSWERS = Prepared(
     # Unordered: they go into a dict (the answers' own order joins their questions).
     lambda *, ids: (

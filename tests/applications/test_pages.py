@@ -396,7 +396,7 @@ def test_the_applicants_page_runs_a_fixed_number_of_queries(client, project, car
 
     seed_applicants(project, n)
     client.force_login(carol)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(7):
         response = client.get(applicants_url(project, "?blind=0&sort=rating"))
     assert response.status_code == 200
     page = response.content.decode()
