@@ -441,7 +441,7 @@ class _Slices:
 
 
 # The applicants page's queries, compiled once per kind of reader and view (portal.prepared):
-# built and compiled per request, nine queries cost the page more CPU than running them.
+# built and compiled per request, its queries cost the page more CPU than running them.
 def _applicants(role, is_staff, *, user_id, project_id):
     return Application.objects.for_employer(reader_as(role, is_staff, user_id)).filter(project=project_id)
 
