@@ -404,6 +404,58 @@ def test_the_applicants_page_runs_a_fixed_number_of_queries(client, project, car
     assert (f"Page 1 of {-(-n // APPLICANTS_PER_PAGE)}" in page) == (n > APPLICANTS_PER_PAGE)
 
 
+def test_each_card_shows_the_applicant_s_profile_and_current_eligibility(client, project, carol):
+    """Every fact of a card, read with the application: the profile's, the current eligibility
+    record's (never an earlier one), and what blind mode keeps back."""
+    from portal.models import StudentProfile, WorkEligibility
+    from tests.factories import WorkEligibilityFactory
+
+    shown = ApplicationFactory(
+        project=project, student=make_ready(StudentFactory(), basis="citizen"), status=S.SHORTLISTED
+    )
+    StudentProfile.objects.filter(user=shown.student).update(
+        program="B.A. History",
+        graduation_season="fall",
+        graduation_year=2027,
+        status="current",
+        linkedin_url="https://www.linkedin.com/in/ann-example",
+    )
+    type(shown.student).objects.filter(pk=shown.student.pk).update(first_name="Ann", last_name="Example")
+    bare = ApplicationFactory(project=project, student=StudentFactory(), status=S.SUBMITTED)
+    unauthorized, pending, rejected = (
+        ApplicationFactory(project=project, student=make_ready(StudentFactory(), basis="none"), status=S.SUBMITTED),
+        ApplicationFactory(project=project, student=make_ready(StudentFactory(), basis="citizen"), status=S.SUBMITTED),
+        ApplicationFactory(
+            project=project, student=make_ready(StudentFactory(), basis="f1_opt", status="rejected"), status=S.SUBMITTED
+        ),
+    )
+    # The pending student declared again: the earlier record stays as history, not current.
+    WorkEligibility.objects.filter(student=pending.student).update(is_current=False)
+    WorkEligibilityFactory(student=pending.student, basis="f1_opt", status="pending")
+    client.force_login(carol)
+    page = client.get(applicants_url(project)).content.decode()
+    assert page.count('class="card applicant"') == 5
+
+    card = _card(page, shown)
+    assert "Ann Example" in card and f'href="mailto:{shown.student.email}"' in card
+    assert "<dd>B.A. History</dd>" in card and "<dd>Fall 2027</dd>" in card and "<dd>Current student</dd>" in card
+    assert "<dd>Confirmed <span" in card
+    assert 'href="https://www.linkedin.com/in/ann-example"' in card
+    assert f'href="{reverse("portal:resume-of", args=[shown.student.student_profile.pk])}"' in card
+
+    card = _card(page, bare)  # no profile, nothing declared, blind
+    assert f"Applicant #{bare.pk}" in card and bare.student.email not in card
+    assert card.count("<dd>—</dd>") == 3 and "<dd>Not declared yet <span" in card
+    assert "Résumé" not in card and "LinkedIn" not in card
+
+    assert "<dd>Not authorized <span" in _card(page, unauthorized)
+    assert "<dd>Waiting for the career center&#x27;s check <span" in _card(page, pending)
+    assert "<dd>Not confirmed <span" in _card(page, rejected)
+    for application in (unauthorized, pending, rejected):
+        card = _card(page, application)
+        assert application.student.email not in card and "Résumé" not in card
+
+
 def test_employers_see_whether_an_applicant_may_work_not_their_visa(client, project, carol, alice, bob):
     make_ready(alice, basis="f1_opt", status="verified", starts_on="2020-01-01", ends_on="2099-12-31")
     make_ready(bob, basis="citizen")
