@@ -2,11 +2,11 @@
 of a template node per cell (the list has a row for every application the student ever made),
 and the answers on the employer's applicant cards (twenty cards of several answers a page)."""
 
+import re
 from html import escape as _escape  # plain str, quotes too: Django's escape() wraps it in SafeString
 
 from django import template
 from django.template.defaultfilters import date as date_filter
-from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
@@ -70,11 +70,23 @@ def application_rows(applications):
 def answer_blocks(answers):
     """Each (question, answer) of an applicant's card: the question as a heading, then what the
     student wrote, its paragraphs and line breaks kept, everything escaped."""
-    return mark_safe(  # noqa: S308 - questions escaped here, answers by linebreaks()
+    return mark_safe(  # noqa: S308 - questions escaped here, answers by paragraphs()
         "".join(
             f'<h3 class="answer-question">{_escape(str(question))}</h3><div class="prose">'
-            + (linebreaks(text, autoescape=True) if text else '<p class="muted">No answer.</p>')
+            + (paragraphs(text) if text else '<p class="muted">No answer.</p>')
             + "</div>"
             for question, text in answers
         )
     )
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n{2,}")
+
+
+def paragraphs(text):
+    """What Django's ``linebreaks(text, autoescape=True)`` gives (tested), without the lazy-text
+    wrappers it goes through three times per answer: ``<p>`` per paragraph, ``<br>`` per line
+    break, everything escaped. A page of twenty applicants has forty or more answers."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    escaped = (_escape(part).replace("\n", "<br>") for part in _PARAGRAPH_BREAK.split(text))
+    return "\n\n".join(f"<p>{part}</p>" for part in escaped)
