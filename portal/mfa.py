@@ -18,6 +18,8 @@ from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from portal.links import fixed_url
+
 # Authenticators that are a device of their own; recovery codes only stand in for one.
 DEVICE_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
@@ -42,7 +44,8 @@ class AdminSecondFactorMiddleware:
 
     def __call__(self, request):
         if (
-            request.path.startswith(reverse("admin:index"))
+            # The admin's address reversed once per process: this runs on every request.
+            request.path.startswith(fixed_url("admin:index"))
             and needs_second_factor(request.user)
             and not second_factor_used(request)
         ):
