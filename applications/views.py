@@ -358,7 +358,7 @@ def _applicants_page(request, project, *, failed=None, status=200):
     view_form = _view_form(request.GET if request.method == "GET" else request.POST, counts)
     params = view_form.params()
     blind = params.get("blind") != "0"
-    sort = params.get("sort", "newest")
+    sort = params.get("sort", view_form.fields["sort"].initial)
     state = params.get("state", "")
     questions = QUESTIONS(project_id=project.pk)
 
@@ -414,7 +414,7 @@ def _applicants_page(request, project, *, failed=None, status=200):
             "params": params,
             "view_form": view_form,
             "blind": blind,
-            "state": params.get("state", ""),
+            "state": state,
             "total": sum(counts.values()),
             "holding": counts.get(Status.OFFERED, 0) + counts.get(Status.ACCEPTED, 0),
             "notifying": not_selected_pending(project, counts),
@@ -459,6 +459,7 @@ def _cards(role, is_staff, by_state, sort, start, stop, *, user_id, project_id, 
     return (
         Application.objects.filter(pk__in=ids)
         .alias(
+            # The student's record that WorkEligibility.objects.current() gives, joined.
             current_eligibility=FilteredRelation(
                 "student__eligibility_records", condition=Q(student__eligibility_records__is_current=True)
             )
