@@ -1,5 +1,6 @@
 from datetime import timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -162,6 +163,28 @@ def test_search_ranks_a_title_match_above_a_description_match(client):
     ProjectFactory(title="Budget dashboard", description="Build it.", published_at=timezone.now() - timedelta(days=5))
     ProjectFactory(title="Onboarding", summary="Help plan a budget.", published_at=timezone.now() - timedelta(days=1))
     assert titles(client.get("/projects/?q=budgets")) == ["Budget dashboard", "Onboarding", "Website refresh"]
+
+
+def test_search_ranks_every_word_in_the_title_then_in_the_summary_then_elsewhere(client):
+    require(connection.vendor == "postgresql", "full-text ranking needs PostgreSQL")
+    now = timezone.now()
+    ProjectFactory(title="Website", description="A budget dashboard.", published_at=now)
+    ProjectFactory(title="Budget review", summary="A dashboard for the board.", published_at=now - timedelta(days=1))
+    ProjectFactory(title="Dashboard", skills=[SkillFactory(name="Budgeting")], published_at=now - timedelta(days=2))
+    ProjectFactory(title="Budget dashboard", published_at=now - timedelta(days=9))
+    ProjectFactory(title="Budget", description="Plan it.", published_at=now - timedelta(days=3))
+    # The newest first within a tier.
+    assert titles(client.get("/projects/?q=budget+dashboard")) == [
+        "Budget dashboard",
+        "Budget review",
+        "Dashboard",
+        "Website",
+    ]
+    # Every form of the search syntax is ranked the same way: a phrase, "or", a word left out,
+    # an apostrophe (the phrase is in the title of one, in the description of the other).
+    response = client.get("/projects/?" + urlencode({"q": '"budget dashboard" or o\'reilly -website'}))
+    assert titles(response) == ["Budget dashboard", "Website"]
+    assert titles(client.get("/projects/?q=budget+-dashboard")) == ["Budget"]
 
 
 def test_the_listing_vector_follows_edits_and_skill_changes(client):
