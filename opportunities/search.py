@@ -146,7 +146,8 @@ _SKILL_OF_PROJECT = (
 # title, the skills or the summary, then the rest (description and deliverables); the newest
 # first within each. The search vector weighs the title A, the skills and the summary B
 # (services.listing_refresh). ts_rank() took a quarter of a ranked search's time in PostgreSQL,
-# a third of it with many matches; a match with its words restricted to weights is a lookup.
+# nearly half of it with a thousand matches; a match with its words restricted to weights is a
+# lookup.
 # The query's lexemes are restricted by rewriting its text ('map' & 'audit' to 'map':A &
 # 'audit':A), folded into a constant when PostgreSQL plans the statement.
 _IN_WEIGHTS = "regexp_replace(websearch_to_tsquery(%s::regconfig, %s)::text, %s, %s, 'g')::tsquery"
