@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -5,9 +6,12 @@ from urllib.parse import urlencode
 import pytest
 from django.db import connection
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from opportunities.listing_cache import bump_listing_version
-from opportunities.models import CareerPath, Listing, Project
+from opportunities.models import SEARCH_CONFIG, CareerPath, Listing, Project
+from opportunities.search import _IN_WEIGHTS, _WEIGHTS_OF
 from opportunities.templatetags.opportunities_tags import plaintext
 from portal.models import LearningResource, Organization, StudentProfile
 from tests.conftest import require
@@ -185,6 +189,25 @@ def test_search_ranks_every_word_in_the_title_then_in_the_summary_then_elsewhere
     response = client.get("/projects/?" + urlencode({"q": '"budget dashboard" or o\'reilly -website'}))
     assert titles(response) == ["Budget dashboard", "Website"]
     assert titles(client.get("/projects/?q=budget+-dashboard")) == ["Budget"]
+
+
+# What a search box receives: words, the search syntax, quotes and backslashes, other scripts.
+SEARCH_PIECES = st.sampled_from(['"', "'", "-", "or", "\\", "o'reilly", "it’s", "data", "café", ":*", "<->", "&", "!"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(SEARCH_PIECES, st.text(max_size=12)), max_size=8).map(" ".join))
+def test_the_tiers_query_is_the_search_with_each_word_restricted_to_weights(text):
+    require(connection.vendor == "postgresql", "full-text search needs PostgreSQL")
+    text = text.replace("\x00", "")  # refused by the form before it reaches a query
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT websearch_to_tsquery(%s::regconfig, %s)::text, ({_IN_WEIGHTS})::text",
+            [SEARCH_CONFIG, text, SEARCH_CONFIG, text, *_WEIGHTS_OF["AB"]],
+        )
+        plain, weighted = cursor.fetchone()
+    assert weighted.replace(":AB", "") == plain
+    assert weighted.count("':AB") == len(re.findall(r"'(?:[^']|'')*'", plain))
 
 
 def test_the_listing_vector_follows_edits_and_skill_changes(client):
