@@ -164,9 +164,10 @@ _ORDERS = {
 class Search:
     """The listings matching ``filters``, in the order the page shows them: open projects of
     verified organizations only (the listings hold nothing else). Ranked by relevance when words
-    were asked for and no column sort was chosen, in the same three tiers on both (title, then
-    title, skills or summary, then the rest): on PostgreSQL by full-text matches restricted to the
-    vector's weights, on SQLite (no full-text search) by plain matches on the project."""
+    were asked for and no column sort was chosen, in three tiers, the newest first within each:
+    on PostgreSQL by full-text matches restricted to the vector's weights (every word in the
+    title, then in the title, skills or summary, then the rest), on SQLite (no full-text search)
+    by a plain match on the project (title, then summary, then the rest)."""
 
     def __init__(self, filters, *, now=None):
         now = now or timezone.now()
