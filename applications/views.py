@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.db.models import Count, F, FilteredRelation, Q
 from django.http import Http404
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
@@ -21,6 +23,7 @@ from portal.links import url_with
 from portal.models import StudentProfile, User, WorkEligibility
 from portal.prepared import Prepared
 from portal.services import eligibility_declare
+from portal.templatetags.portal_tags import hidden_inputs
 from portal.transitions import TransitionError
 
 from . import services
@@ -283,17 +286,47 @@ CARD_COLUMNS = {
 # What an employer can do from an applicant's card, each a URL named "applications:applicant-<action>".
 APPLICANT_ACTIONS = ["shortlist", "select", "decline", "assessment"]
 
-# Every field of a card's forms, without errors: the template finds each name (a missing key
-# costs the template engine a search of the dict's attributes).
+# Every field of a card's forms, without errors: the template reads each by name (a missing one
+# fails the render).
 NO_ERRORS = {name: () for form in (DeclineForm, AssessmentForm) for name in form.base_fields}
 
 
+@dataclass(slots=True)
+class ApplicantCard:
+    """What one applicant's card shows, worked out once in ``_applicant_card`` so that the
+    template only prints it. Attributes, not a dict: Jinja2 reads an attribute first."""
+
+    pk: str
+    shown: bool
+    title: str
+    status: str
+    status_label: str
+    email: str
+    resume_url: str
+    linkedin_url: str
+    program: str
+    graduation: str
+    student_status: str
+    applied: str
+    eligibility: str
+    skills: list
+    answers: list
+    undecided: bool
+    shortlist_url: str
+    select_url: str
+    decline_url: str
+    assessment_url: str
+    decline_open: bool
+    values: dict  # what each form field shows, by name
+    errors: dict  # each form field's errors, by name
+
+
 def _applicant_card(application, *, blind, questions, answers, skills, urls, failed_form):
-    """What one applicant's card shows, worked out once here so that the template only prints
-    it (look-ups through the application's relations, filters and ``{% url %}`` per card were
-    most of the page's rendering time). ``application`` carries the CARD_COLUMNS; ``urls``
-    gives the URL of the résumé and of each action from a pk; ``failed_form`` is the form of this
-    card whose post failed, bound, with its errors and what was typed."""
+    """What one applicant's card shows (look-ups through the application's relations, filters
+    and ``{% url %}`` per card were most of the page's rendering time). ``application`` carries
+    the CARD_COLUMNS; ``urls`` gives the URL of the résumé and of each action from a pk;
+    ``failed_form`` is the form of this card whose post failed, bound, with its errors and what
+    was typed."""
     pk = application.pk
     has_profile = application.profile_id is not None
     shown = application.is_revealed or not blind
@@ -307,45 +340,43 @@ def _applicant_card(application, *, blind, questions, answers, skills, urls, fai
     errors = NO_ERRORS
     if failed_form is not None:
         values.update({name: failed_form[name].value() or "" for name in failed_form.fields})
-        errors = {name: failed_form[name].errors for name in failed_form.fields}
+        errors = {**NO_ERRORS, **{name: failed_form[name].errors for name in failed_form.fields}}
     undecided = application.is_undecided
-    return {
-        # Digits, printed in a dozen ids and names per card: nothing to escape.
-        "pk": mark_safe(str(pk)),  # noqa: S308
-        "shown": shown,
-        "title": (
+    return ApplicantCard(
+        pk=str(pk),
+        shown=shown,
+        title=(
             User.full_name_of(application.first_name, application.last_name, application.email)
             if shown
             else f"Applicant #{pk}"
         ),
-        "status": application.status,
+        status=application.status,
         # The label from its enum: get_status_display() hashes the value on each call.
-        "status_label": Application.Status(application.status).label,
-        "email": application.email if shown else "",
-        "resume_url": urls["resume"](application.profile_id) if shown and application.resume else "",
-        "linkedin_url": application.linkedin_url if shown and has_profile else "",
-        "program": application.program or "—",
-        "graduation": StudentProfile.term_of(application.graduation_season, application.graduation_year) or "—",
-        "student_status": (application.student_status and StudentProfile.Status(application.student_status).label)
-        or "—",
-        "applied": f"{submitted_at:%b} {submitted_at.day}, {submitted_at.year}",
-        "eligibility": _eligibility_summary(
+        status_label=Application.Status(application.status).label,
+        email=application.email if shown else "",
+        resume_url=urls["resume"](application.profile_id) if shown and application.resume else "",
+        linkedin_url=application.linkedin_url if shown and has_profile else "",
+        program=application.program or "—",
+        graduation=StudentProfile.term_of(application.graduation_season, application.graduation_year) or "—",
+        student_status=(application.student_status and StudentProfile.Status(application.student_status).label) or "—",
+        applied=f"{submitted_at:%b} {submitted_at.day}, {submitted_at.year}",
+        eligibility=_eligibility_summary(
             application.eligibility_basis,
             application.eligibility_status,
             application.eligibility_ends_on,
             blind=not shown,
         ),
-        "skills": skills.get(application.profile_id, []) if has_profile else [],
-        "answers": [(question.text, answers.get(question.pk, "")) for question in questions],
-        "undecided": undecided,
-        "shortlist_url": urls["shortlist"](pk) if application.can_shortlist else "",
-        "select_url": urls["select"](pk) if undecided else "",
-        "decline_url": urls["decline"](pk) if undecided else "",
-        "assessment_url": urls["assessment"](pk),
-        "decline_open": isinstance(failed_form, DeclineForm),
-        "values": values,
-        "errors": errors,
-    }
+        skills=skills.get(application.profile_id, []) if has_profile else [],
+        answers=[(question.text, answers.get(question.pk, "")) for question in questions],
+        undecided=undecided,
+        shortlist_url=urls["shortlist"](pk) if application.can_shortlist else "",
+        select_url=urls["select"](pk) if undecided else "",
+        decline_url=urls["decline"](pk) if undecided else "",
+        assessment_url=urls["assessment"](pk),
+        decline_open=isinstance(failed_form, DeclineForm),
+        values=values,
+        errors=errors,
+    )
 
 
 def _applicants_page(request, project, *, failed=None, status=200):
@@ -398,19 +429,27 @@ def _applicants_page(request, project, *, failed=None, status=200):
         )
         for application in page.object_list
     ]
+    cards = render_to_string(
+        "applications/_applicant_cards.html",
+        {
+            "rows": rows,
+            # The CSRF token and the page's view (blind mode, state, sort, page), posted by each
+            # of a card's forms.
+            "post_fields": hidden_inputs(params, get_token(request)),
+            # Labels, choices and limits, the same on every card: the forms' fields as declared
+            # (a form made only to read them copies each of its fields first).
+            "decline_fields": DeclineForm.base_fields,
+            "assessment_fields": AssessmentForm.base_fields,
+        },
+        using="jinja2",
+    )
     return render(
         request,
         "applications/applicants.html",
         {
             "project": project,
             "rows": rows,
-            # The token as a plain string: the context processor's lazy one is printed in up to
-            # four forms per card, through its proxy each time.
-            "csrf_token": get_token(request),
-            # Labels, choices and limits, the same on every card: the forms' fields as declared
-            # (a form made only to read them copies each of its fields first).
-            "decline_fields": DeclineForm.base_fields,
-            "assessment_fields": AssessmentForm.base_fields,
+            "cards": mark_safe(cards),  # noqa: S308 - rendered with autoescape on
             "params": params,
             "view_form": view_form,
             "blind": blind,

@@ -106,6 +106,14 @@ TEMPLATES = [
             "builtins": ["portal.template_urls"],
         },
     },
+    {
+        # Only for partials rendered by name with using="jinja2" (portal/jinja_env.py says why).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "portal.jinja_env.environment"},
+    },
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}

@@ -330,7 +330,7 @@ def test_the_cards_escape_what_students_and_employers_wrote(client, project, car
     Assessment.objects.create(application=application, rating=4, notes="</textarea><script>")
     client.force_login(carol)
     card = _card(client.get(applicants_url(project)).content.decode(), application)
-    assert "&lt;i&gt;Ann&lt;/i&gt; O&#x27;Neil" in card and "<i>" not in card
+    assert "&lt;i&gt;Ann&lt;/i&gt; O&#39;Neil" in card and "<i>" not in card
     assert '<h3 class="answer-question">Why &lt;em&gt;us&lt;/em&gt;?</h3>' in card
     assert "<p>&lt;b&gt;First&lt;/b&gt;</p>\n\n<p>Second &amp; last<br>line</p>" in card
     # An answer left empty says so.
@@ -449,7 +449,7 @@ def test_each_card_shows_the_applicant_s_profile_and_current_eligibility(client,
     assert "Résumé" not in card and "LinkedIn" not in card
 
     assert "<dd>Not authorized <span" in _card(page, unauthorized)
-    assert "<dd>Waiting for the career center&#x27;s check <span" in _card(page, pending)
+    assert "<dd>Waiting for the career center&#39;s check <span" in _card(page, pending)
     assert "<dd>Not confirmed <span" in _card(page, rejected)
     for application in (unauthorized, pending, rejected):
         card = _card(page, application)
