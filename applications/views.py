@@ -429,9 +429,11 @@ def _applicants_page(request, project, *, failed=None, status=200):
         )
         for application in page.object_list
     ]
-    cards = render_to_string(
-        "applications/_applicant_cards.html",
+    content = render_to_string(
+        "applications/applicants.html",
         {
+            "project": project,
+            "project_url": url_with("opportunities:employer-project-detail")(project.slug),
             "rows": rows,
             # The CSRF token and the page's view (blind mode, state, sort, page), posted by each
             # of a card's forms.
@@ -440,17 +442,6 @@ def _applicants_page(request, project, *, failed=None, status=200):
             # (a form made only to read them copies each of its fields first).
             "decline_fields": DeclineForm.base_fields,
             "assessment_fields": AssessmentForm.base_fields,
-        },
-        using="jinja2",
-    )
-    return render(
-        request,
-        "applications/applicants.html",
-        {
-            "project": project,
-            "rows": rows,
-            "cards": mark_safe(cards),  # noqa: S308 - rendered with autoescape on
-            "params": params,
             "view_form": view_form,
             "blind": blind,
             "state": state,
@@ -465,6 +456,13 @@ def _applicants_page(request, project, *, failed=None, status=200):
                 project, {**params, "blind": "0"} if blind else {k: v for k, v in params.items() if k != "blind"}
             ),
         },
+        using="jinja2",
+    )
+    # The page's content in Django's page around it (base.html: navigation, messages).
+    return render(
+        request,
+        "applications/applicants.html",
+        {"project": project, "content": mark_safe(content)},  # noqa: S308 - rendered with autoescape on
         status=status,
     )
 

@@ -1,8 +1,8 @@
-"""The Jinja2 environment, for the few partials that print a row of many fields on every row of
-a long list (the applicants page's cards): Django's template engine spends about 6 µs on each
-variable it prints, Jinja2, which compiles a template to Python, a fraction of that. Every other
-template is Django's. These partials call the same helpers as Django's template tags, so a badge
-or an answer looks the same in both."""
+"""The Jinja2 environment, for the content of the few pages that print many fields on every row
+of a long list (the applicants page's cards): Django's template engine spends about 6 µs on each
+value it prints, Jinja2, which compiles a template to Python, a fraction of that. The page around
+that content (base.html) and every other template are Django's. These templates call the same
+helpers as Django's template tags, so a badge or an answer looks the same in both."""
 
 import jinja2
 
