@@ -94,3 +94,28 @@ def test_redis_replies_are_parsed_in_c():
 
     assert HIREDIS_AVAILABLE
     assert "Hiredis" in DefaultParser.__name__
+
+
+def test_the_server_process_freezes_what_it_loaded_at_start_and_in_its_first_requests():
+    """Out of the garbage collector's sight: what the process keeps to its end (portal/wsgi.py)."""
+    script = (
+        "import gc\n"
+        "from django.core.signals import request_finished\n"
+        "from portal import wsgi\n"
+        "at_start = gc.get_freeze_count()\n"
+        "loaded = [[n] for n in range(5000)]\n"  # what the first requests load, say
+        "for _ in range(wsgi.WARM_REQUESTS - 1): request_finished.send(sender=None)\n"
+        "before = gc.get_freeze_count()\n"
+        "request_finished.send(sender=None)\n"
+        "print(at_start > 0, before == at_start, gc.get_freeze_count() >= at_start + 5000)\n"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and not k.startswith("DJANGO_")}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**clean, **PRODUCTION, "DJANGO_SETTINGS_MODULE": "portal.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.stdout.split() == ["True", "True", "True"], done.stderr
