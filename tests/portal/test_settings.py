@@ -18,16 +18,21 @@ PRODUCTION = {
 }
 
 
-def manage(*args, env):
+def python(*args, env):
+    """A fresh interpreter in the project, with ``env`` in place of this one's settings."""
     clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and not k.startswith("DJANGO_")}
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *args],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def manage(*args, env):
+    return python("manage.py", *args, env=env)
 
 
 def test_check_deploy_is_clean_with_production_variables():
@@ -109,13 +114,5 @@ def test_the_server_process_freezes_what_it_loaded_at_start_and_in_its_first_req
         "request_finished.send(sender=None)\n"
         "print(at_start > 0, before == at_start, gc.get_freeze_count() >= at_start + 5000)\n"
     )
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and not k.startswith("DJANGO_")}
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env={**clean, **PRODUCTION, "DJANGO_SETTINGS_MODULE": "portal.settings"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = python("-c", script, env={**PRODUCTION, "DJANGO_SETTINGS_MODULE": "portal.settings"})
     assert done.stdout.split() == ["True", "True", "True"], done.stderr
