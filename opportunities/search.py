@@ -22,11 +22,13 @@ from .listing_cache import VERSION_COLUMN, version_read
 from .models import SEARCH_CONFIG, CareerPath, Listing, Project
 
 PAGE_SIZE = 20
-# A search ranks at most this many matches, the newest, and counts up to it: "more than 1,000
+# A search ranks at most this many matches, the newest, and counts up to it: "more than 500
 # projects" says the search is too wide, and ranking every match of a common word would cost
 # a page ten times as much with ten times the projects. Sorted by a column, counts stop there
-# too. Fifty pages of twenty: the pager goes no further.
-MATCH_LIMIT = 1000
+# too. Twenty-five pages of twenty: the pager goes no further. It was 1,000: a search of two
+# common words read about 3,700 listings to find its newest 1,001 matches, and at 500 it reads
+# half as many (distinct searches: 5.4 to 4.5 ms in PostgreSQL, 9% more a second).
+MATCH_LIMIT = 500
 
 
 class BrowseForm(forms.Form):
