@@ -1,5 +1,7 @@
 """The student's and the employer's pages: forms, messages, who sees what, query counts."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -262,6 +264,22 @@ def test_shortlist_select_and_decline_from_the_page_keep_the_view(client, projec
     assert statuses == {first.pk: S.OFFERED, second.pk: S.NOT_SELECTED, third.pk: S.SUBMITTED}
     response = client.post(f"/employer/applications/{third.pk}/select/", follow=True)
     assert "opening(s) already have an offer" in response.content.decode()
+
+
+def test_every_form_of_the_applicants_page_posts_the_same_token_and_it_is_accepted(project, carol):
+    from django.test import Client
+
+    first, _ = _submitted(project, 2)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(carol)
+    html = client.get(applicants_url(project)).content.decode()
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    # Each card's four forms and the navigation's sign-out form.
+    assert len(tokens) == 2 * 4 + 1
+    assert set(tokens) == {tokens[0]}
+    response = client.post(f"/employer/applications/{first.pk}/shortlist/", {"csrfmiddlewaretoken": tokens[0]})
+    assert response.status_code == 302
+    assert Application.objects.get(pk=first.pk).status == S.SHORTLISTED
 
 
 def test_a_decline_without_a_reason_is_marked_and_keeps_the_message(client, project, carol):
