@@ -326,7 +326,12 @@ LANGUAGE_CODE = "en-us"
 # The portal's zone: organizations start in it, and it is the default for every person.
 TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")
 CELERY_TIMEZONE = TIME_ZONE
-USE_I18N = True
+# The portal is in English only. With translation on, every date a template formats and every
+# lazy label or message looked up the active language and its catalogs, whose English entries
+# all repeat their own text: the same words cost the engagement page 18% of its time, and the
+# applicants page and a search 6%. Dates, numbers and plurals keep the English formats
+# (LANGUAGE_CODE). Turn it back on with the first language beside English.
+USE_I18N = False
 USE_TZ = True
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
