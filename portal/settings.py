@@ -115,6 +115,8 @@ TEMPLATES = [
         "OPTIONS": {"environment": "portal.jinja_env.environment"},
     },
 ]
+# Forms and widgets drawn from Django's Jinja2 templates (portal/renderers.py says why).
+FORM_RENDERER = "portal.renderers.FormRenderer"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
