@@ -1,17 +1,22 @@
 """The student's list of applications, one row per application written in one format instead
 of a template node per cell (the list has a row for every application the student ever made),
-and the answers on the employer's applicant cards (twenty cards of several answers a page)."""
+the answers on the employer's applicant cards (twenty cards of several answers a page), and the
+engagement page's rounds of work and timeline (each round and event adds a dozen values and
+three dates: written by Django's template engine, an engagement with eight rounds spent more
+than a third of its page's time on them)."""
 
 import re
 from html import escape as _escape  # plain str, quotes too: Django's escape() wraps it in SafeString
 
 from django import template
 from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import filesizeformat
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
 from applications.models import Application, Engagement
 from portal.links import url_with
+from portal.templatetags.portal_tags import iso_datetime
 
 register = template.Library()
 
@@ -90,3 +95,58 @@ def paragraphs(text):
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     escaped = (_escape(part).replace("\n", "<br>") for part in _PARAGRAPH_BREAK.split(text))
     return "\n\n".join(f"<p>{part}</p>" for part in escaped)
+
+
+def _local_date(value, format_string):
+    return _escape(date_filter(template_localtime(value), format_string))
+
+
+def _round(submission):
+    n = submission.round
+    html = [
+        f'<article class="card" aria-labelledby="round-{n}">',
+        f'<h3 id="round-{n}">Round {n}: {_escape(str(submission.get_outcome_display()))}</h3>',
+        f'<p class="muted">Submitted {_local_date(submission.submitted_at, "F j, Y, g:i A T")}</p>',
+    ]
+    if submission.url:
+        url = _escape(submission.url)
+        html.append(f'<p class="wrap-anywhere"><a href="{url}">{url}</a></p>')
+    if submission.note:
+        html.append(f'<div class="prose">{paragraphs(submission.note)}</div>')
+    if submission.file_list:
+        files = "".join(
+            f'<li><a href="{_escape(file.download_url)}">{_escape(file.name)}</a>'
+            f" ({_escape(filesizeformat(file.size))})</li>"
+            for file in submission.file_list
+        )
+        html.append(f"<ul>{files}</ul>")
+    if submission.answered_at:
+        by = (submission.answered_by and submission.answered_by.get_full_name()) or "The supervisor"
+        html.append(f"<p><strong>{_escape(by)}, {_local_date(submission.answered_at, 'F j')}:</strong></p>")
+        if submission.comment:
+            html.append(f'<div class="prose">{paragraphs(submission.comment)}</div>')
+    html.append("</article>")
+    return "\n".join(html)
+
+
+@register.simple_tag
+def work_rounds(submissions):
+    """Each round of work as a card: its outcome, when, the link, the note, the files, and the
+    supervisor's answer; everything people wrote escaped, notes in paragraphs."""
+    return mark_safe("\n".join(_round(submission) for submission in submissions))  # noqa: S308 - escaped above
+
+
+@register.simple_tag
+def timeline(events):
+    """One line per event of an engagement: when (in the reader's zone), the new state, who,
+    and the note."""
+    return mark_safe(  # noqa: S308 - every value is escaped here
+        "\n".join(
+            f'<li><time datetime="{iso_datetime(event.at)}">{_local_date(event.at, "M j, Y g:i A T")}</time>:'
+            f" {_escape(str(event.to_label))}"
+            + (f" ({_escape(event.by.get_full_name())})" if event.by else "")
+            + (f": {_escape(event.note)}" if event.note else "")
+            + "</li>"
+            for event in events
+        )
+    )

@@ -528,6 +528,32 @@ def test_a_bad_form_keeps_what_was_typed(engagement, client, carol):
     assert not engagement.slots.exists()
 
 
+def test_the_rounds_and_the_timeline_show_what_each_side_wrote_escaped(working, alice, carol, client):
+    services.work_submit(
+        engagement=working, by=alice, url="https://drive.example.com/a?b=1&c=2", note="<b>Draft</b>\n\nData & charts"
+    )
+    services.work_request_changes(engagement=working, by=carol, comment="Add <em>one</em> chart.\nThanks")
+    services.work_submit(engagement=working, by=alice, url="https://drive.example.com/b")
+    client.force_login(alice)
+    page = client.get(f"/engagements/{working.pk}/").content.decode()
+    assert '<h3 id="round-1">Round 1: Changes requested</h3>' in page
+    assert '<h3 id="round-2">Round 2: Waiting for the supervisor</h3>' in page
+    link = "https://drive.example.com/a?b=1&amp;c=2"
+    assert f'<p class="wrap-anywhere"><a href="{link}">{link}</a></p>' in page
+    assert '<div class="prose"><p>&lt;b&gt;Draft&lt;/b&gt;</p>\n\n<p>Data &amp; charts</p></div>' in page
+    assert f"<p><strong>{carol.get_full_name()}, " in page
+    assert '<div class="prose"><p>Add &lt;em&gt;one&lt;/em&gt; chart.<br>Thanks</p></div>' in page
+    assert "<b>" not in page and "<em>one" not in page
+    timeline = page[page.index('id="timeline-title"') :]
+    changes = working.events.get(to_status=Status.CHANGES_REQUESTED)
+    when = timezone.localtime(changes.at)
+    assert (
+        f'<li><time datetime="{when.isoformat(timespec="seconds")}">'
+        f"{when:%b} {when.day}, {when.year} {when:%-I:%M} {when:%p} {when:%Z}</time>:"
+        f" Changes requested ({carol.get_full_name()}): Add &lt;em&gt;one&lt;/em&gt; chart.\nThanks</li>"
+    ) in timeline
+
+
 def test_the_page_runs_a_fixed_number_of_queries(working, alice, carol, client, django_assert_max_num_queries):
     client.force_login(carol)
     for i in range(3):
