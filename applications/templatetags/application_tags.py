@@ -39,7 +39,7 @@ def _next_step(application, detail_url, links):
         label = Engagement.Status(application["engagement__status"]).label.lower()
         return f'<a href="{_escape(url)}">Your project: {_escape(label)}</a>'
     if status == S.OFFERED:
-        by = date_filter(template_localtime(application["offer_expires_at"]), "M j, g:i A T")
+        by = _local_date(application["offer_expires_at"], "M j, g:i A T")
         return f'<a href="{_escape(detail_url)}">{step}</a> <span class="muted">(by {_escape(by)})</span>'
     return step
 
@@ -98,7 +98,9 @@ def paragraphs(text):
 
 
 def _local_date(value, format_string):
-    return _escape(date_filter(template_localtime(value), format_string))
+    """``value|date:format_string`` in the reader's zone, as the template filter gives it (not
+    escaped: the callers escape what they print)."""
+    return date_filter(template_localtime(value), format_string)
 
 
 def _round(submission):
@@ -106,7 +108,7 @@ def _round(submission):
     html = [
         f'<article class="card" aria-labelledby="round-{n}">',
         f'<h3 id="round-{n}">Round {n}: {_escape(str(submission.get_outcome_display()))}</h3>',
-        f'<p class="muted">Submitted {_local_date(submission.submitted_at, "F j, Y, g:i A T")}</p>',
+        f'<p class="muted">Submitted {_escape(_local_date(submission.submitted_at, "F j, Y, g:i A T"))}</p>',
     ]
     if submission.url:
         url = _escape(submission.url)
@@ -122,7 +124,7 @@ def _round(submission):
         html.append(f"<ul>{files}</ul>")
     if submission.answered_at:
         by = (submission.answered_by and submission.answered_by.get_full_name()) or "The supervisor"
-        html.append(f"<p><strong>{_escape(by)}, {_local_date(submission.answered_at, 'F j')}:</strong></p>")
+        html.append(f"<p><strong>{_escape(by)}, {_escape(_local_date(submission.answered_at, 'F j'))}:</strong></p>")
         if submission.comment:
             html.append(f'<div class="prose">{paragraphs(submission.comment)}</div>')
     html.append("</article>")
@@ -142,7 +144,7 @@ def timeline(events):
     and the note."""
     return mark_safe(  # noqa: S308 - every value is escaped here
         "\n".join(
-            f'<li><time datetime="{iso_datetime(event.at)}">{_local_date(event.at, "M j, Y g:i A T")}</time>:'
+            f'<li><time datetime="{iso_datetime(event.at)}">{_escape(_local_date(event.at, "M j, Y g:i A T"))}</time>:'
             f" {_escape(str(event.to_label))}"
             + (f" ({_escape(event.by.get_full_name())})" if event.by else "")
             + (f": {_escape(event.note)}" if event.note else "")

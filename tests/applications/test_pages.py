@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -267,8 +268,6 @@ def test_shortlist_select_and_decline_from_the_page_keep_the_view(client, projec
 
 
 def test_every_form_of_the_applicants_page_posts_the_same_token_and_it_is_accepted(project, carol):
-    from django.test import Client
-
     first, _ = _submitted(project, 2)
     client = Client(enforce_csrf_checks=True)
     client.force_login(carol)

@@ -72,9 +72,11 @@ def test_what_people_typed_is_escaped():
 
 def test_a_widget_only_django_s_engine_knows_is_still_drawn():
     # The admin's date widget has no Jinja2 template.
-    html = AdminDateWidget().render("day", None, renderer=FormRenderer())
-    assert 'class="vDateField"' in html
-    assert 'name="day"' in html
+    renderer = FormRenderer()
+    for name in ("day", "night"):  # the second time from what the renderer remembered
+        html = AdminDateWidget().render(name, None, renderer=renderer)
+        assert 'class="vDateField"' in html
+        assert f'name="{name}"' in html
 
 
 def test_the_portal_uses_this_renderer():
