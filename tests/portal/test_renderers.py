@@ -6,7 +6,7 @@ import re
 import pytest
 from django import forms
 from django.contrib.admin.widgets import AdminDateWidget
-from django.forms.renderers import DjangoTemplates
+from django.forms.renderers import DjangoTemplates, get_default_renderer
 
 from applications.engagements.forms import SlotsForm, SubmitWorkForm
 from portal.renderers import FormRenderer
@@ -80,6 +80,4 @@ def test_a_widget_only_django_s_engine_knows_is_still_drawn():
 
 
 def test_the_portal_uses_this_renderer():
-    from django.forms.renderers import get_default_renderer
-
     assert isinstance(get_default_renderer(), FormRenderer)
