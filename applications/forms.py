@@ -1,3 +1,6 @@
+import copy
+import functools
+
 from django import forms
 
 from .models import Application, Assessment
@@ -107,12 +110,17 @@ class ApplicantsViewForm(forms.Form):
     page = forms.IntegerField(min_value=2, max_value=9_999, required=False, widget=forms.HiddenInput)
 
     def __init__(self, data, *, states, sorts, counts=None):
+        # Django deep-copies every field for each form, and setting choices normalizes them again:
+        # two thirds of this form's time, on every applicants page. Only the states' choices
+        # change from page to page (their counts); the other fields, finished once per list of
+        # sorts and never changed after, are shared (as opportunities.search.BrowseForm's are).
+        self.base_fields = {}
         super().__init__(data, auto_id="filter-%s", label_suffix="")
         counts = counts or {}
-        self.fields["state"].choices = [("", "All states")] + [
-            (s.value, f"{s.label} ({counts.get(s.value, 0)})") for s in states
-        ]
-        self.fields["sort"].choices = sorts
+        self.fields = dict(_view_fields(tuple(sorts)))
+        state = self.fields["state"] = copy.copy(self.fields["state"])
+        state.widget = copy.copy(state.widget)
+        state.choices = [("", "All states")] + [(s.value, f"{s.label} ({counts.get(s.value, 0)})") for s in states]
 
     def params(self):
         """The valid values that differ from the defaults, in a fixed order."""
@@ -134,3 +142,10 @@ class ApplicantsViewForm(forms.Form):
         the one asked for is missing or not valid."""
         params = self.params()
         return [(self[name], params.get(name, self.fields[name].initial)) for name in ("state", "sort")]
+
+
+@functools.lru_cache(maxsize=4)
+def _view_fields(sorts):
+    fields = copy.deepcopy(ApplicantsViewForm.base_fields)
+    fields["sort"].choices = list(sorts)
+    return fields

@@ -25,6 +25,7 @@ from portal.prepared import Prepared
 from portal.services import eligibility_declare
 from portal.templatetags.portal_tags import hidden_inputs
 from portal.transitions import TransitionError
+from portal.zones import short_date
 
 from . import services
 from .eligibility import eligibility_for
@@ -255,7 +256,7 @@ def _eligibility_summary(basis, status, ends_on, *, blind=False):
     if status not in (WorkEligibility.Status.ATTESTED, WorkEligibility.Status.VERIFIED):
         return "Not confirmed"
     if ends_on and not blind:
-        return f"Confirmed until {ends_on:%b} {ends_on.day}, {ends_on.year}"
+        return f"Confirmed until {short_date(ends_on)}"
     return "Confirmed"
 
 
@@ -282,6 +283,11 @@ CARD_COLUMNS = {
     "eligibility_ends_on": "current_eligibility__ends_on",
 }
 
+
+# Labels by value, looked up once per card: Status(value).label and get_status_display() cost
+# several times a dict's look-up.
+STATUS_LABELS = dict(Application.Status.choices)
+STUDENT_STATUS_LABELS = dict(StudentProfile.Status.choices)
 
 # What an employer can do from an applicant's card, each a URL named "applications:applicant-<action>".
 APPLICANT_ACTIONS = ["shortlist", "select", "decline", "assessment"]
@@ -321,16 +327,15 @@ class ApplicantCard:
     errors: dict  # each form field's errors, by name
 
 
-def _applicant_card(application, *, blind, questions, answers, skills, urls, failed_form):
+def _applicant_card(application, *, blind, zone, questions, answers, skills, urls, failed_form):
     """What one applicant's card shows (look-ups through the application's relations, filters
     and ``{% url %}`` per card were most of the page's rendering time). ``application`` carries
     the CARD_COLUMNS; ``urls`` gives the URL of the résumé and of each action from a pk;
     ``failed_form`` is the form of this card whose post failed, bound, with its errors and what
-    was typed."""
+    was typed; ``zone`` is the reader's, looked up once for the page."""
     pk = application.pk
     has_profile = application.profile_id is not None
     shown = application.is_revealed or not blind
-    submitted_at = timezone.localtime(application.submitted_at)
     values = {
         "reason": "",
         "message": "",
@@ -351,15 +356,14 @@ def _applicant_card(application, *, blind, questions, answers, skills, urls, fai
             else f"Applicant #{pk}"
         ),
         status=application.status,
-        # The label from its enum: get_status_display() hashes the value on each call.
-        status_label=Application.Status(application.status).label,
+        status_label=STATUS_LABELS[application.status],
         email=application.email if shown else "",
         resume_url=urls["resume"](application.profile_id) if shown and application.resume else "",
         linkedin_url=application.linkedin_url if shown and has_profile else "",
         program=application.program or "—",
         graduation=StudentProfile.term_of(application.graduation_season, application.graduation_year) or "—",
-        student_status=(application.student_status and StudentProfile.Status(application.student_status).label) or "—",
-        applied=f"{submitted_at:%b} {submitted_at.day}, {submitted_at.year}",
+        student_status=STUDENT_STATUS_LABELS.get(application.student_status) or "—",
+        applied=short_date(application.submitted_at.astimezone(zone)),
         eligibility=_eligibility_summary(
             application.eligibility_basis,
             application.eligibility_status,
@@ -413,6 +417,7 @@ def _applicants_page(request, project, *, failed=None, status=200):
     for row in SKILLS(profile_ids=[pk for pk in profile_ids if pk is not None]):
         skills.setdefault(row["studentprofile_id"], []).append(row["skill__name"])
     failed_pk, failed_form = failed or (None, None)
+    zone = timezone.get_current_timezone()
     urls = {
         "resume": url_with("portal:resume-of"),
         **{action: url_with(f"applications:applicant-{action}") for action in APPLICANT_ACTIONS},
@@ -421,6 +426,7 @@ def _applicants_page(request, project, *, failed=None, status=200):
         _applicant_card(
             application,
             blind=blind,
+            zone=zone,
             questions=questions,
             answers=answers.get(application.pk, {}),
             skills=skills,

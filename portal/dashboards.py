@@ -19,6 +19,7 @@ from .links import url_with
 from .models import Membership, Organization, WorkEligibility
 from .outbox import stuck_emails
 from .prepared import Prepared
+from .zones import short_date
 
 
 @dataclass(frozen=True)
@@ -35,10 +36,6 @@ class Item:
 
 def _model(label):
     return apps.get_model(label)
-
-
-def _date(value):
-    return f"{value:%b} {value.day}, {value.year}"
 
 
 def student_items(user, *, today=None):
@@ -61,7 +58,7 @@ def student_items(user, *, today=None):
         title = application["project__title"]
         if application["status"] == S.OFFERED:
             due = application["offer_expires_at"]
-            when = f" by {_date(timezone.localtime(due))}" if due else ""
+            when = f" by {short_date(timezone.localtime(due))}" if due else ""
             offers.append(
                 Item(f"Answer the offer for “{title}”{when}", detail(application["pk"]), due=due, urgent=True)
             )
@@ -71,7 +68,8 @@ def student_items(user, *, today=None):
                 reviewed.append(Item(f"Read the career center's comments on your draft for “{title}”", apply_url))
             else:
                 apply_by = application["project__apply_by"]
-                drafts.append(Item(f"Finish your application to “{title}” (apply by {_date(apply_by)})", apply_url))
+                text = f"Finish your application to “{title}” (apply by {short_date(apply_by)})"
+                drafts.append(Item(text, apply_url))
         else:
             accepted = True
 
@@ -94,7 +92,10 @@ def student_items(user, *, today=None):
         and record["ends_on"] <= today + timedelta(days=settings.ELIGIBILITY_REMINDER_DAYS)
     ):
         items.append(
-            Item(f"Your work authorization ends on {_date(record['ends_on'])}: declare its renewal", eligibility_url)
+            Item(
+                f"Your work authorization ends on {short_date(record['ends_on'])}: declare its renewal",
+                eligibility_url,
+            )
         )
     return items + reviewed + drafts
 

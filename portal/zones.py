@@ -30,6 +30,16 @@ def zone_named(name):
         return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
+# English month abbreviations, as strftime's %b gives them in the C locale (the site is English
+# only): %b cost 5 µs a date, once per card of the applicants page.
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def short_date(value):
+    """A date as lists write it: "Nov 3, 2026" (a datetime: its date, in its own zone)."""
+    return f"{_MONTHS[value.month - 1]} {value.day}, {value.year}"
+
+
 def zone_for(user):
     """The zone to show ``user`` times in (``None``: the portal's)."""
     return zone_named(getattr(user, "time_zone", "") if user is not None else "")

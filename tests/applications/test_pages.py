@@ -1,6 +1,7 @@
 """The student's and the employer's pages: forms, messages, who sees what, query counts."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
@@ -496,3 +497,29 @@ def test_blind_review_shows_eligibility_confirmed_without_an_end_date(client, pr
     # Once names show, the date does too: the employer plans the work around it.
     page = client.get(applicants_url(project, "?blind=0")).content.decode()
     assert "Confirmed until Dec 31, 2099" in page
+
+
+def test_a_card_dates_the_application_in_the_readers_zone_and_names_its_state(client, project, carol):
+    (application,) = _submitted(project)
+    # 03:30 UTC on the 1st of March is still the 28th of February in Los Angeles.
+    Application.objects.filter(pk=application.pk).update(submitted_at=datetime(2026, 3, 1, 3, 30, tzinfo=UTC))
+    type(carol).objects.filter(pk=carol.pk).update(time_zone="America/Los_Angeles")
+    client.force_login(carol)
+    card = _card(client.get(applicants_url(project)).content.decode(), application)
+    assert "<dt>Applied</dt><dd>Feb 28, 2026</dd>" in card
+    assert '<span class="badge app-submitted">Submitted</span>' in card
+
+
+def test_the_filters_count_each_projects_own_applicants(client, project, carol):
+    other = ProjectFactory(organization=project.organization, status=project.status)
+    _submitted(project, 2)
+    (shortlisted,) = _submitted(other)
+    Application.objects.filter(pk=shortlisted.pk).update(status=S.SHORTLISTED)
+    client.force_login(carol)
+    page = client.get(applicants_url(project, "?sort=rating")).content.decode()
+    assert ">Submitted (2)</option>" in page and ">Shortlisted (0)</option>" in page
+    assert '<option value="rating" selected>' in page
+    # The next page's form counts its own project's, and sorts as asked again (newest by default).
+    page = client.get(applicants_url(other)).content.decode()
+    assert ">Submitted (0)</option>" in page and ">Shortlisted (1)</option>" in page
+    assert '<option value="newest" selected>' in page and '<option value="rating" selected>' not in page

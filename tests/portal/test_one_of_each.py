@@ -2,7 +2,7 @@
 email module with attachments, and times in the reader's zone."""
 
 import zoneinfo
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.contrib.admin.sites import site
@@ -14,7 +14,7 @@ from portal import emails
 from portal.models import OutboundEmail, User
 from portal.outbox import attachment, outbox_enqueue
 from portal.transitions import TransitionError, transition
-from portal.zones import zone_for
+from portal.zones import short_date, zone_for
 from tests.factories import ProjectFactory, StaffFactory, StudentFactory
 
 
@@ -139,3 +139,10 @@ def test_a_new_organizations_zone_becomes_its_owners(client, db):
     )
     owner.refresh_from_db()
     assert organization.time_zone == owner.time_zone == "America/Los_Angeles"
+
+
+def test_lists_write_a_date_as_strftime_does_in_english():
+    for month in range(1, 13):
+        for value in (date(2026, month, 1), datetime(2027, month, 28, 23, 59, tzinfo=UTC)):
+            assert short_date(value) == f"{value:%b} {value.day}, {value.year}"
+    assert short_date(date(2026, 11, 3)) == "Nov 3, 2026"
