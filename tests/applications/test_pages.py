@@ -414,7 +414,8 @@ def test_the_applicants_page_runs_a_fixed_number_of_queries(client, project, car
 
     seed_applicants(project, n)
     client.force_login(carol)
-    with django_assert_max_num_queries(7):
+    # The user, the project, the counts, the cards, the questions with the answers, the skills.
+    with django_assert_max_num_queries(6):
         response = client.get(applicants_url(project, "?blind=0&sort=rating"))
     assert response.status_code == 200
     page = response.content.decode()
@@ -523,3 +524,34 @@ def test_the_filters_count_each_projects_own_applicants(client, project, carol):
     page = client.get(applicants_url(other)).content.decode()
     assert ">Submitted (0)</option>" in page and ">Shortlisted (1)</option>" in page
     assert '<option value="newest" selected>' in page and '<option value="rating" selected>' not in page
+
+
+def test_each_card_shows_its_own_answers_under_every_question_in_order(client, project, carol):
+    from applications.models import Answer
+    from opportunities.models import Question
+
+    why, tool = project.questions.order_by("position")
+    # A third question, first in order, that nobody answered.
+    Question.objects.filter(pk=why.pk).update(position=1)
+    Question.objects.filter(pk=tool.pk).update(position=2)
+    first = Question.objects.create(project=project, position=0, text="Which hours suit you?", max_chars=500)
+    ann, ben, cat = _submitted(project, 3)
+    Answer.objects.filter(application__in=[ann, ben, cat]).delete()
+    Answer.objects.create(application=ann, question=tool, text="Ann's tool")
+    Answer.objects.create(application=ann, question=why, text="Ann's reason")
+    Answer.objects.create(application=ben, question=why, text="Ben's reason")
+    client.force_login(carol)
+    page = client.get(applicants_url(project)).content.decode()
+    questions = [escape(q.text) for q in (first, why, tool)]
+    for application, texts in (
+        (ann, [None, "Ann's reason", "Ann's tool"]),
+        (ben, [None, "Ben's reason", None]),
+        (cat, [None, None, None]),
+    ):
+        card = _card(page, application)
+        positions = [card.index(question) for question in questions]
+        assert positions == sorted(positions)
+        for question, text in zip(questions, texts, strict=True):
+            block = card.split(question)[1].split('class="answer-question"')[0]
+            assert escape(text) in block if text else "No answer." in block
+        assert card.count("No answer.") == texts.count(None)
