@@ -20,6 +20,7 @@ from portal.links import fixed_url
 from portal.models import LearningResource, Organization, Skill, StudentProfile
 from portal.prepared import Prepared
 from portal.transitions import TransitionError
+from portal.zones import short_date
 
 from .forms import ProjectForm, question_formset
 from .listing_cache import cached
@@ -97,8 +98,6 @@ CARD_FIELDS = [
 ]
 CAREER_PATHS = dict(CareerPath.choices)
 DOLLAR = Decimal(1)
-# The site is in English: "%b" of the C locale, without a strftime per card.
-MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _card(row, url_prefix):
@@ -115,7 +114,7 @@ def _card(row, url_prefix):
         "fee": f"{fee.quantize(DOLLAR, rounding=ROUND_HALF_UP):,}",
         "rate": f"{hourly_rate(fee, hours):.2f}",
         "apply_by_iso": apply_by.isoformat(),
-        "apply_by": f"{MONTHS[apply_by.month]} {apply_by.day}, {apply_by.year}",
+        "apply_by": short_date(apply_by),
         "skills": row["skill_names"],
     }
 

@@ -555,3 +555,35 @@ def test_each_card_shows_its_own_answers_under_every_question_in_order(client, p
             block = card.split(question)[1].split('class="answer-question"')[0]
             assert escape(text) in block if text else "No answer." in block
         assert card.count("No answer.") == texts.count(None)
+
+
+def test_a_view_form_s_state_counts_are_its_own_and_the_shared_fields_stay_as_declared():
+    from applications.forms import _view_fields
+    from applications.views import SORT_CHOICES, _view_form
+
+    first = _view_form({}, {S.SUBMITTED: 2})
+    second = _view_form({}, {S.SUBMITTED: 5})
+    for form, count in ((first, 2), (second, 5)):
+        field = form.fields["state"]
+        assert (S.SUBMITTED, f"Submitted ({count})") in field.choices
+        assert (S.SUBMITTED, f"Submitted ({count})") in field.widget.choices
+    shared = _view_fields(tuple(SORT_CHOICES))
+    assert shared["state"].choices == [] and shared["state"].widget.choices == []
+    assert first.fields["sort"] is shared["sort"] and list(shared["sort"].choices) == list(SORT_CHOICES)
+
+
+def test_the_questions_come_with_the_answers_of_the_page_s_applications_only(project):
+    from applications.models import Answer
+    from applications.views import QUESTION_ANSWERS
+
+    why, tool = project.questions.order_by("position")
+    on_page, elsewhere = _submitted(project, 2)
+    Answer.objects.filter(application__in=[on_page, elsewhere]).delete()
+    Answer.objects.create(application=on_page, question=tool, text="Mine")
+    Answer.objects.create(application=elsewhere, question=why, text="Not on this page")
+    Answer.objects.create(application=elsewhere, question=tool, text="Nor this")
+    rows = QUESTION_ANSWERS(project_id=project.pk, ids=[on_page.pk])
+    assert [(r["pk"], r["page_answer__application_id"], r["page_answer__text"]) for r in rows] == [
+        (why.pk, None, None),
+        (tool.pk, on_page.pk, "Mine"),
+    ]
