@@ -63,6 +63,8 @@ class Application(models.Model):
     HOLDING = [Status.OFFERED, Status.ACCEPTED]
     # States in which the employer sees who the applicant is, even in blind mode.
     REVEALED = [Status.SHORTLISTED, Status.OFFERED, Status.ACCEPTED]
+    # States from which the employer can shortlist.
+    SHORTLISTABLE = [Status.SUBMITTED]
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="applications")
     student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applications")
@@ -134,7 +136,7 @@ class Application(models.Model):
 
     @property
     def can_shortlist(self):
-        return self.status == self.Status.SUBMITTED
+        return self.status in self.SHORTLISTABLE
 
     @property
     def engagement_or_none(self):

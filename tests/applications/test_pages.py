@@ -511,6 +511,30 @@ def test_a_card_dates_the_application_in_the_readers_zone_and_names_its_state(cl
     assert '<span class="badge app-submitted">Submitted</span>' in card
 
 
+def test_each_card_offers_what_its_state_allows_and_reveals_by_state_in_blind_mode(client, project, carol):
+    submitted, shortlisted, offered = _submitted(project, 3)
+    Application.objects.filter(pk=shortlisted.pk).update(status=S.SHORTLISTED)
+    Application.objects.filter(pk=offered.pk).update(status=S.OFFERED)
+    client.force_login(carol)
+    page = client.get(applicants_url(project)).content.decode()
+
+    def actions(application):
+        card = _card(page, application)
+        return [
+            action
+            for action in ("shortlist", "select", "decline", "assessment")
+            if f'action="/employer/applications/{application.pk}/{action}/"' in card
+        ]
+
+    assert actions(submitted) == ["shortlist", "select", "decline", "assessment"]
+    assert actions(shortlisted) == ["select", "decline", "assessment"]
+    assert actions(offered) == ["assessment"]
+    # Blind mode hides who applied until the employer shortlists.
+    assert submitted.student.email not in _card(page, submitted)
+    assert shortlisted.student.email in _card(page, shortlisted)
+    assert offered.student.email in _card(page, offered)
+
+
 def test_the_filters_count_each_projects_own_applicants(client, project, carol):
     other = ProjectFactory(organization=project.organization, status=project.status)
     _submitted(project, 2)
