@@ -464,7 +464,7 @@ def test_each_card_shows_the_applicant_s_profile_and_current_eligibility(client,
 
     card = _card(page, bare)  # no profile, nothing declared, blind
     assert f"Applicant #{bare.pk}" in card and bare.student.email not in card
-    assert card.count("<dd>—</dd>") == 3 and "<dd>Not declared yet <span" in card
+    assert card.count("<dd>&mdash;</dd>") == 3 and "<dd>Not declared yet <span" in card
     assert "Résumé" not in card and "LinkedIn" not in card
 
     assert "<dd>Not authorized <span" in _card(page, unauthorized)
