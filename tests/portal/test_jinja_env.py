@@ -1,9 +1,14 @@
 """The Jinja2 environment of the pages whose content is a Jinja2 template (portal.jinja_env)."""
 
 import jinja2
+import markupsafe
 import pytest
 from django.template import engines
 from django.utils.safestring import mark_safe
+from hypothesis import given
+from hypothesis import strategies as st
+
+from portal.jinja_env import print_escaped
 
 
 def _render(source, **context):
@@ -26,3 +31,61 @@ def test_the_helpers_of_django_s_template_tags_are_at_hand():
         html
         == '<ul class="tags" aria-label="Skills"><li class="badge">SQL</li></ul><option value="1" selected>One</option>'
     )
+
+
+class _Html:
+    """An object that says how it prints in HTML, as Django's and markupsafe's safe strings do."""
+
+    def __init__(self, html):
+        self.html = html
+
+    def __html__(self):
+        return self.html
+
+
+VALUES = st.one_of(
+    st.text(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.none(),
+    st.booleans(),
+    st.text().map(mark_safe),
+    st.text().map(markupsafe.Markup),
+    st.text().map(_Html),
+    st.lists(st.text(), max_size=3),
+)
+
+
+@given(VALUES)
+def test_a_printed_value_is_what_markupsafe_s_escape_gives(value):
+    assert print_escaped(value) == str(markupsafe.escape(value))
+    assert isinstance(print_escaped(value), str)
+
+
+# Templates whose printed values go through each of Jinja2's ways to print, buffer and mark safe.
+TEMPLATES = [
+    "{{ a }}|{{ b }}|{{ n }}|{{ s }}",
+    "{% for x in [a, b, s] %}<li>{{ x }}</li>{% endfor %}",
+    "{% macro m(x) %}<b>{{ x }}</b>{% endmacro %}{{ m(a) }}{{ m(s) }}{{ m(m(a)) }}",
+    "{% macro box() %}<div>{{ caller() }}</div>{% endmacro %}{% call box() %}{{ a }}{% endcall %}",
+    "{% set block %}<i>{{ a }}</i>{% endset %}{{ block }}{{ block ~ a }}",
+    "{% filter upper %}{{ a }}{% endfilter %}",
+    "{% autoescape false %}{{ a }}{% endautoescape %}{{ a }}",
+    "{% autoescape flag %}{{ a }}{% endautoescape %}",
+    "{{ a|e }}{{ a|safe }}{{ a ~ s }}{{ (a ~ s)|length }}{{ [a, s]|join(', ') }}{{ '<x>' }}{{ s|upper }}",
+    "{{ a if n else s }}{{ {'k': a}['k'] }}",
+]
+
+
+@pytest.mark.parametrize("flag", [True, False])
+@pytest.mark.parametrize("source", TEMPLATES)
+def test_every_way_to_print_gives_what_jinja2_s_own_compiler_gives(source, flag):
+    context = {"a": "<a href='x'>Tom & Jerry</a>", "b": _Html("<hr>"), "n": 3, "s": mark_safe("<br>"), "flag": flag}
+    stock = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    ours = engines["jinja2"].env
+    assert ours.from_string(source).render(context) == stock.from_string(source).render(context)
+
+
+def test_the_compiled_templates_print_with_print_escaped():
+    code = engines["jinja2"].env.compile("{{ a }}{% autoescape flag %}{{ a }}{% endautoescape %}", raw=True)
+    assert "environment.print_escaped(" in code and "escape(" not in code.replace("print_escaped(", "")
