@@ -9,7 +9,6 @@ from django.db.models import Count, F, FilteredRelation, Q
 from django.http import Http404
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
@@ -19,6 +18,7 @@ from opportunities.models import Project, Question
 from portal.access import reader, reader_as, student_required
 from portal.actions import post_action
 from portal.forms import EligibilityForm
+from portal.jinja_env import render_page
 from portal.links import url_with
 from portal.models import StudentProfile, User, WorkEligibility
 from portal.prepared import Prepared
@@ -452,7 +452,8 @@ def _applicants_page(request, project, *, failed=None, status=200):
     # One masked token for the page, its cards' forms and the navigation's sign-out form alike:
     # Django masks the token again for each template that asks for it (90 µs each here).
     csrf_token = get_token(request)
-    content = render_to_string(
+    return render_page(
+        request,
         "applications/applicants.html",
         {
             "project": project,
@@ -478,14 +479,8 @@ def _applicants_page(request, project, *, failed=None, status=200):
             "blind_toggle_url": _applicants_url(
                 project, {**params, "blind": "0"} if blind else {k: v for k, v in params.items() if k != "blind"}
             ),
+            "csrf_token": csrf_token,
         },
-        using="jinja2",
-    )
-    # The page's content in Django's page around it (base.html: navigation, messages).
-    return render(
-        request,
-        "applications/applicants.html",
-        {"project": project, "content": mark_safe(content), "csrf_token": csrf_token},  # noqa: S308 - autoescaped
         status=status,
     )
 

@@ -3,12 +3,17 @@
 import jinja2
 import markupsafe
 import pytest
+from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.cache import SessionStore
 from django.template import engines
+from django.test import RequestFactory
 from django.utils.safestring import mark_safe
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.jinja_env import print_escaped
+from portal.jinja_env import print_escaped, render_page
 
 
 def _render(source, **context):
@@ -89,3 +94,37 @@ def test_every_way_to_print_gives_what_jinja2_s_own_compiler_gives(source, flag)
 def test_the_compiled_templates_print_with_print_escaped():
     code = engines["jinja2"].env.compile("{{ a }}{% autoescape flag %}{{ a }}{% endautoescape %}", raw=True)
     assert "environment.print_escaped(" in code and "escape(" not in code.replace("print_escaped(", "")
+
+
+# The Jinja2 layout (templates/jinja2/base.html) and Django's base.html, around the same content:
+# the same source in both engines.
+PAGE = '{% extends "base.html" %}{% block title %}{{ title }}{% endblock %}{% block content %}<p>C</p>{% endblock %}'
+
+
+def _request(user, *notes):
+    request = RequestFactory().get("/")
+    request.user = user
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
+    for level, text in notes:
+        messages.add_message(request, level, text)
+    return request
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["anonymous", "alice", "carol", "sid"])
+@pytest.mark.parametrize("notes", [(), ((messages.SUCCESS, "Saved <b>."), (messages.ERROR, "Not sent."))])
+def test_the_jinja2_layout_gives_the_html_of_django_s_base_html(request, monkeypatch, who, notes):
+    user = AnonymousUser() if who == "anonymous" else request.getfixturevalue(who)
+    env = engines["jinja2"].env
+    monkeypatch.setattr(env, "loader", jinja2.ChoiceLoader([jinja2.DictLoader({"page.html": PAGE}), env.loader]))
+    monkeypatch.setattr(env, "cache", None)
+    token = "t" * 64
+
+    context = {"csrf_token": token, "title": "Tom & <Jerry>"}
+    ours = render_page(_request(user, *notes), "page.html", context).content.decode()
+    django = engines["django"].from_string(PAGE).render(context, _request(user, *notes))
+    assert ours == django
+    assert "Tom &amp; &lt;Jerry&gt;" in ours and "<p>C</p>" in ours
+    assert (f'value="{token}"' in ours) is (who != "anonymous")
+    assert ("Saved &lt;b&gt;." in ours) is bool(notes)
