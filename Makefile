@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 VNU_JAR := .tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: run test lint format install vnu bench clean
+.PHONY: run test lint format install vnu bench bench-instructions clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ format: install
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/payouts.py
+
+# Instructions of the portal's Python per request of the bench's pages, counted by valgrind's
+# callgrind on the database `make bench` seeded: figures that repeat, where the loads' move.
+bench-instructions: install
+	$(BIN)/python bench/instructions.py
 
 clean:
 	rm -rf var/celery var/cache
