@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import DEFAULT_DB, admin_connection, recreate_database, redis_answers  # noqa: E402
+from bench.run import DEFAULT_DB, admin_connection, bench_env, recreate_database  # noqa: E402
 
 WARM = 30
 # What each page is: who asks (a seeded user's name, or None), and the paths asked, from what
@@ -157,32 +157,16 @@ def main():
         return child(args.child, args.count)
     if not (shutil.which("valgrind") and shutil.which("callgrind_control")):
         raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind).")
-    from cryptography.fernet import Fernet
-
     template, seeded = seeded_template(args.database_url)
     parts = urlsplit(args.database_url)
     database_url = parts._replace(path=f"{parts.path}_instructions").geturl()
     static_root = tempfile.mkdtemp(prefix="portal-bench-static-")
     env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": database_url,
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-" + Fernet.generate_key().decode(),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "SECURE_SSL_REDIRECT": "false",
-        "BENCH_STATIC_ROOT": static_root,
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
+        **bench_env(database_url, args.redis_url, static_root),
         # The same hashes of strings in every run: dict and set orders, and so the counts, repeat.
         "PYTHONHASHSEED": "0",
         "BENCH_SEEDED": json.dumps(seeded),
     }
-    env.pop("REDIS_URL", None)
-    if redis_answers(args.redis_url):
-        # The cache the load bench uses (sessions, pages of searches).
-        env["REDIS_URL"] = args.redis_url
     pages = [page for page in PAGES if not args.only or args.only in page]
     try:
         recreate_database(database_url, template=template)

@@ -68,6 +68,31 @@ def recreate_database(url, *, drop_only=False, template=None):
     conn.close()
 
 
+def bench_env(database_url, redis_url, static_root):
+    """The environment the portal runs in for the bench: production settings (DEBUG off) plus
+    the bench's URLs, fresh keys, and the cache at ``redis_url`` if a Redis answers there, else
+    the file cache."""
+    from cryptography.fernet import Fernet
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-" + Fernet.generate_key().decode(),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "SECURE_SSL_REDIRECT": "false",
+        "BENCH_STATIC_ROOT": static_root,
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("REDIS_URL", None)
+    if redis_answers(redis_url):
+        env["REDIS_URL"] = redis_url
+    return env
+
+
 def redis_answers(url):
     parts = urlsplit(url)
     try:
@@ -358,25 +383,8 @@ def main():  # noqa: PLR0915 - one script, read top to bottom
         sys.exit("The bench needs PostgreSQL: set BENCH_DATABASE_URL to a postgres:// URL.")
     tool = args.tool if args.tool != "auto" else ("wrk" if shutil.which("wrk") else "python")
 
-    from cryptography.fernet import Fernet
-
     static_root = tempfile.mkdtemp(prefix="portal-bench-static-")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": args.database_url,
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-" + Fernet.generate_key().decode(),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "SECURE_SSL_REDIRECT": "false",
-        "BENCH_STATIC_ROOT": static_root,
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("REDIS_URL", None)
-    if redis_answers(args.redis_url):
-        env["REDIS_URL"] = args.redis_url
+    env = bench_env(args.database_url, args.redis_url, static_root)
     cache_label = f"Redis cache ({args.redis_url})" if "REDIS_URL" in env else "file cache (no Redis answered)"
     os.environ.update(env)
     started = time.monotonic()
