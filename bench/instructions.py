@@ -10,10 +10,11 @@ out PostgreSQL's and Redis's own work: the load figures still say what users get
 
 Each page runs in its own process under valgrind, through Django's WSGI handler (no HTTP
 server), with the bench's settings and a copy of the seeded bench database (``make bench`` seeds
-it once and keeps it): after 30 requests to warm up (templates compiled, queries prepared,
-caches filled), the instructions of the next ones are counted and divided by their number. The
-searches and the project pages walk the bench's lists (``bench/mixes.py``), so that no two
-requests of the count are the same. Needs valgrind (Debian's package ``valgrind``).
+it once for each version of the seed and migrations, at its default sizes, and keeps it): after
+30 requests to warm up (templates compiled, queries prepared, caches filled), the instructions
+of the next ones are counted and divided by their number. The searches and the project pages
+walk the bench's lists (``bench/mixes.py``), so that no two requests of the count are the same.
+Needs valgrind (Debian's package ``valgrind``).
 """
 
 import argparse
@@ -31,7 +32,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import DEFAULT_DB, admin_connection, bench_env, recreate_database  # noqa: E402
+from bench.run import DEFAULT_DB, admin_connection, bench_env, parse_args, recreate_database, seed_digest  # noqa: E402
 
 WARM = 30
 # What each page is: who asks (a seeded user's name, or None), and the paths asked, from what
@@ -127,18 +128,17 @@ def count_page(page, count, env):
 
 
 def seeded_template(url):
-    """The newest seeded copy ``make bench`` kept, and what seeding returned."""
+    """The seeded copy ``make bench`` keeps for this code (its seed, sizes and migrations, at the
+    bench's default sizes), and what seeding returned."""
     conn, name = admin_connection(url)
+    template = f"{name}_seed_{seed_digest(parse_args([]))}"
     with conn.cursor() as cursor:
-        cursor.execute(
-            "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database WHERE datname LIKE %s",
-            [f"{name}\\_seed\\_%"],
-        )
+        cursor.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [template])
         found = cursor.fetchone()
     conn.close()
-    if not found:
-        raise SystemExit("No seeded bench database: run `make bench` once first.")
-    return found[0], json.loads(found[1])
+    if not found or not found[0]:
+        raise SystemExit(f"No seeded bench database {template} for this code: run `make bench` first.")
+    return template, json.loads(found[0])
 
 
 def main():

@@ -336,7 +336,8 @@ def save_seed(url, template, seeded):
     conn.close()
 
 
-def main():  # noqa: PLR0915 - one script, read top to bottom
+def parse_args(argv=None):
+    """The bench's options (``parse_args([])``: its defaults, which the seed's name is made of)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--projects", type=int, default=10_000)
@@ -378,7 +379,11 @@ def main():  # noqa: PLR0915 - one script, read top to bottom
     )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reseed", action="store_true", help="seed again, even if a seeded copy is kept")
-    args = parser.parse_args()
+    return parser.parse_args(argv)
+
+
+def main():  # noqa: PLR0915 - one script, read top to bottom
+    args = parse_args()
     if not urlsplit(args.database_url).scheme.startswith("postgres"):
         sys.exit("The bench needs PostgreSQL: set BENCH_DATABASE_URL to a postgres:// URL.")
     tool = args.tool if args.tool != "auto" else ("wrk" if shutil.which("wrk") else "python")

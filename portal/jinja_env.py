@@ -2,8 +2,9 @@
 (the applicants page's cards): Django's template engine spends about 6 µs on each value it
 prints, Jinja2, which compiles a template to Python, a fraction of that. Such a page is rendered
 by ``render_page``, in ``templates/jinja2/base.html``, the Jinja2 version of Django's base.html
-(a test keeps the two the same). Every other template is Django's. These templates call the
-same helpers as Django's template tags, so a badge or an answer looks the same in both."""
+(a test keeps the two the same, but for how each escapes a quote). Every other template is
+Django's. These templates call the same helpers as Django's template tags, so a badge or an
+answer looks the same in both."""
 
 import jinja2
 from django.contrib.messages import get_messages
@@ -23,11 +24,12 @@ from portal.templatetags.portal_tags import nav_links, options, skill_badges
 
 
 def print_escaped(value):
-    """What ``{{ value }}`` prints: what markupsafe's ``escape(value)`` gives (tested), as a plain
-    string. Jinja2 calls ``escape`` on every value a template prints, and builds a Markup of each
-    result only to join it into the page's text and drop it: 1 µs a value, where this takes
-    0.1 µs. A page of twenty applicants prints 650 values. What a template prints is only ever
-    joined (a macro or a ``{% set %}`` block marks its joined text safe), never escaped again."""
+    """What ``{{ value }}`` prints: what markupsafe's ``escape(value)`` gives (tested), as a string
+    rather than a Markup. Jinja2 calls ``escape`` on every value a template prints, and builds a
+    Markup of each result only to join it into the page's text and drop it: 1 µs a value, where
+    this takes 0.1 µs. A page of twenty applicants prints 650 values. What a template prints is
+    only ever joined (a macro or a ``{% set %}`` block marks its joined text safe), never escaped
+    again."""
     if type(value) is str:
         return _escape_inner(value)
     html = getattr(value, "__html__", None)

@@ -107,7 +107,7 @@ TEMPLATES = [
         },
     },
     {
-        # Only for content rendered by name with using="jinja2" (portal/jinja_env.py says why).
+        # Only for the pages rendered by portal.jinja_env.render_page (that module says why).
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "NAME": "jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
