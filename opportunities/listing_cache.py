@@ -26,7 +26,7 @@ from time import monotonic
 
 from django.db import connection, transaction
 from django.db.models import F
-from django.template.loader import get_template
+from django.template import engines
 from django.utils import timezone
 
 from portal.prepared import PreparedSQL
@@ -111,8 +111,8 @@ def version_read(version):
         computing.version = version
 
 
-# The templates of the cached fragments (and the card written in Python): a deploy that changes
-# them moves readers to new keys.
+# The templates of the cached fragments, Jinja2's (and the card written in Python): a deploy that
+# changes them moves readers to new keys.
 CACHED_TEMPLATES = ["opportunities/_results.html", "opportunities/_browse_form.html"]
 
 
@@ -120,7 +120,8 @@ CACHED_TEMPLATES = ["opportunities/_results.html", "opportunities/_browse_form.h
 def _templates_digest():
     from .templatetags.opportunities_tags import CARD
 
-    sources = "".join(get_template(name).template.source for name in CACHED_TEMPLATES) + CARD
+    env = engines["jinja2"].env
+    sources = "".join(env.loader.get_source(env, name)[0] for name in CACHED_TEMPLATES) + CARD
     return hashlib.sha256(sources.encode()).hexdigest()[:12]
 
 

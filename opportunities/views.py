@@ -9,13 +9,13 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.access import employer_membership_or_404, member_organization_id, reader, reader_as, student_required
 from portal.actions import post_action
+from portal.jinja_env import render_fragment, render_page
 from portal.links import fixed_url
 from portal.models import LearningResource, Organization, Skill, StudentProfile
 from portal.prepared import Prepared
@@ -58,8 +58,15 @@ def _without(filters, name, value=None):
     return encode_filters(rest)
 
 
-def _skill_choices():
-    return cached("skills", (), lambda: list(Skill.objects.order_by("name").values_list("slug", "name")))
+def _skill_lists():
+    """Every skill, alphabetical, read once for many pages: as the browse form's choices,
+    (slug, name), and as the cards name and order their skills (``search.card_rows``)."""
+
+    def read():
+        rows = list(Skill.objects.order_by("name").values_list("pk", "slug", "name"))
+        return [(slug, name) for _, slug, name in rows], {pk: (n, name) for n, (pk, _, name) in enumerate(rows)}
+
+    return cached("skills", (), read)
 
 
 def _controls(form):
@@ -119,19 +126,20 @@ def _card(row, url_prefix):
     }
 
 
-def _page_of(search, number):
+def _page_of(search, number, skills):
     """One page of ``search`` as rows of CARD_FIELDS, in order, and how many match (see
-    ``Search.page``); the twenty cards come from the projects by id."""
+    ``Search.page``); the twenty cards come from the projects by id, their skills named from
+    ``skills`` (see ``_skill_lists``)."""
     ids, count = search.page(number)
     if not ids:
         return [], count
     if connection.vendor == "postgresql":
-        cards = {row["pk"]: row for row in card_rows(ids, CARD_FIELDS)}
+        cards = {row["pk"]: row for row in card_rows(ids, CARD_FIELDS, skills)}
     else:
         # SQLite (a laptop) has no arrays: the skills in a query of their own.
-        skills = _skill_names(ids)
+        names = _skill_names(ids)
         rows = Project.objects.filter(pk__in=ids).values(*CARD_FIELDS)
-        cards = {row["pk"]: {**row, "skill_names": skills.get(row["pk"], [])} for row in rows}
+        cards = {row["pk"]: {**row, "skill_names": names.get(row["pk"], [])} for row in rows}
     return [cards[pk] for pk in ids if pk in cards], count
 
 
@@ -149,9 +157,10 @@ def _skill_names(project_ids):
     return names
 
 
-def _results(filters, page_param, query, widen):
+def _results(filters, page_param, query, widen, skills):
     """The count, the page of projects and the pager, rendered: the same for everyone.
-    ``widen()`` gives the links that drop a filter, shown when nothing matches."""
+    ``widen()`` gives the links that drop a filter, shown when nothing matches; ``skills`` names
+    the cards' skills (see ``_skill_lists``)."""
     search = Search(filters)
     notes = []
     try:
@@ -160,14 +169,14 @@ def _results(filters, page_param, query, widen):
         notes.append("We ignored “page”: it must be a whole number; here is the first page.")
         number = 1
     too_far = number > MATCH_LIMIT // PAGE_SIZE
-    rows, count = _page_of(search, number) if 1 <= number and not too_far else ([], None)
+    rows, count = _page_of(search, number, skills) if 1 <= number and not too_far else ([], None)
     if count is None:
         count = search.count() if number != 1 else 0
         if number != 1:
             last = max(1, -(-min(count, MATCH_LIMIT) // PAGE_SIZE))
             notes.append(f"There is no page {page_param}; here is page {last}.")
             number = last
-            rows = _page_of(search, last)[0] if count else []
+            rows = _page_of(search, last, skills)[0] if count else []
     more = count > MATCH_LIMIT
     if more:
         notes.append(
@@ -181,7 +190,7 @@ def _results(filters, page_param, query, widen):
     url_prefix = fixed_url("opportunities:project-list")
     cards = [_card(row, url_prefix) for row in rows]
     has_filters = any(k != "sort" for k in filters)
-    html = render_to_string(
+    html = render_fragment(
         "opportunities/_results.html",
         {
             "page": page,
@@ -205,7 +214,7 @@ def _results(filters, page_param, query, widen):
 def _browse_page(params):
     """Everything of the browse page that is the same for everyone asking with these parameters:
     the filter form (with what was typed and its notes) and the results, rendered."""
-    skills = _skill_choices()
+    skills, skill_order = _skill_lists()
     form = BrowseForm(params, skills=skills)
     form.is_valid()
     filters = form.filters()
@@ -226,10 +235,10 @@ def _browse_page(params):
 
     # Not cached on its own: the whole page is (project_list), and a second entry per search
     # cost a cold search two more round trips to the cache.
-    results = _results(filters, params.get("page", "1"), query, widen)
+    results = _results(filters, params.get("page", "1"), query, widen, skill_order)
     controls, skill_options = _controls(form)
     has_filters = any(k != "sort" for k in filters)
-    form_html = render_to_string(
+    form_html = render_fragment(
         "opportunities/_browse_form.html",
         {
             "form": form,
@@ -262,7 +271,7 @@ def project_list(request):
     student = request.user.is_authenticated and request.user.is_student
     if student:
         saved = SavedSearch.objects.filter(user=request.user, query=page["search_query"], active=True).exists()
-    return render(
+    return render_page(
         request,
         "opportunities/project_list.html",
         {"browse": page, "results": page, "count": page["count"], "saved": saved, "student": student},

@@ -1,6 +1,7 @@
 """The Jinja2 environment, for the few pages that print many fields on every row of a long list
-(the applicants page's cards): Django's template engine spends about 6 µs on each value it
-prints, Jinja2, which compiles a template to Python, a fraction of that. Such a page is rendered
+or are asked most (the applicants page's cards, the browse page): Django's template engine
+spends about 6 µs on each value it prints, Jinja2, which compiles a template to Python, a
+fraction of that. Such a page is rendered
 by ``render_page``, in ``templates/jinja2/base.html``, the Jinja2 version of Django's base.html
 (a test keeps the two the same, but for how each escapes a quote). Every other template is
 Django's. These templates call the same helpers as Django's template tags, so a badge or an
@@ -12,15 +13,18 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template import engines
 from django.templatetags.static import static
+from django.test.signals import template_rendered
+from django.utils.functional import SimpleLazyObject
 from jinja2.compiler import CodeGenerator
 
 # markupsafe's escaping itself (C), which its escape() calls and then wraps in a Markup.
-from markupsafe import _escape_inner
+from markupsafe import Markup, _escape_inner
 
 from applications.templatetags.application_tags import answer_blocks
+from opportunities.templatetags.opportunities_tags import filter_controls, page_url, project_cards, skill_checkboxes
 from portal.context_processors import navigation
 from portal.links import fixed_url
-from portal.templatetags.portal_tags import nav_links, options, skill_badges
+from portal.templatetags.portal_tags import error_summary, nav_links, options, skill_badges
 
 
 def print_escaped(value):
@@ -68,6 +72,12 @@ def environment(**kwargs):
         answer_blocks=answer_blocks,
         options=options,
         skill_badges=skill_badges,
+        error_summary=error_summary,
+        # The browse page's.
+        filter_controls=filter_controls,
+        page_url=page_url,
+        project_cards=project_cards,
+        skill_checkboxes=skill_checkboxes,
         # The layout's: a static file's address, an address without arguments, the navigation.
         static=static,
         url=fixed_url,
@@ -79,10 +89,12 @@ def environment(**kwargs):
 def render_page(request, template_name, context, *, status=200):
     """The response of a page whose template is Jinja2's and extends its ``base.html``: what
     that layout prints (the navigation for the reader, the messages, the sign-out form's CSRF
-    token) beside ``context``. A ``csrf_token`` in ``context`` is used all over the page: Django
-    masks the token again for each template that asks for it (90 µs each here). Django's page
-    around Jinja2's content cost a tenth of the applicants page's instructions, its template
-    inheritance alone a third of that."""
+    token) beside ``context``. The CSRF token is masked once, for the whole page, and only when
+    the page prints it (an anonymous reader's search sets no cookie): Django masks the token
+    again for each template that asks for it (90 µs each here). Django's page around Jinja2's
+    content cost a tenth of the applicants page's instructions, its template inheritance alone a
+    third of that. Django's test client is told of the render, as of a Django template's, so a
+    test reads ``response.context``."""
     context = {
         "request": request,
         "messages": get_messages(request),
@@ -90,5 +102,12 @@ def render_page(request, template_name, context, *, status=200):
         **context,
     }
     if "csrf_token" not in context:
-        context["csrf_token"] = get_token(request)
-    return HttpResponse(engines["jinja2"].get_template(template_name).render(context), status=status)
+        context["csrf_token"] = SimpleLazyObject(lambda: get_token(request))
+    template = engines["jinja2"].get_template(template_name)
+    template_rendered.send(sender=template, template=template.template, context=context)
+    return HttpResponse(template.render(context), status=status)
+
+
+def render_fragment(template_name, context):
+    """A Jinja2 template rendered as a piece of a page (a Markup: printed as it is)."""
+    return Markup(engines["jinja2"].get_template(template_name).render(context))  # noqa: S704 - escaped by Jinja2

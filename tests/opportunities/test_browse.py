@@ -13,7 +13,7 @@ from opportunities.listing_cache import bump_listing_version
 from opportunities.models import SEARCH_CONFIG, CareerPath, Listing, Project
 from opportunities.search import _IN_WEIGHTS, _WEIGHTS_OF
 from opportunities.templatetags.opportunities_tags import plaintext
-from portal.models import LearningResource, Organization, StudentProfile
+from portal.models import LearningResource, Organization, Skill, StudentProfile
 from tests.conftest import require
 from tests.factories import EmployerFactory, OrganizationFactory, ProjectFactory, SkillFactory
 
@@ -490,6 +490,39 @@ def test_the_skill_list_kept_is_read_again_after_a_change(client, django_capture
     html = client.get("/projects/?q=survey").content.decode()
     assert "Power BI" in html and "Tableau" not in html
     assert "Power BI" in client.get("/projects/?q=survey").content.decode()  # and kept so
+
+
+def test_a_card_names_its_skills_in_alphabetical_order_even_a_skill_made_after_the_list_was_kept(
+    client, django_capture_on_commit_callbacks
+):
+    """The cards name their skills from the skill list the page keeps (views._skill_lists); a
+    skill made since is on the card all the same."""
+    with django_capture_on_commit_callbacks(execute=True):
+        skills = [SkillFactory(name=name) for name in ("Tableau", "budgeting", "Excel", "Écriture")]
+        ProjectFactory(title="Survey design", skills=skills)
+    html = client.get("/projects/").content.decode()
+    expected = list(Skill.objects.order_by("name").values_list("name", flat=True))  # the database's order
+    assert re.findall(r'<li class="badge">([^<]+)</li>', html) == expected
+    with django_capture_on_commit_callbacks(execute=True):
+        ProjectFactory(title="Survey redesign", skills=[SkillFactory(name="Atlas.ti")])
+    html = client.get("/projects/?q=survey").content.decode()
+    assert '<li class="badge">Atlas.ti</li>' in html
+
+
+def test_the_cards_query_orders_skills_by_their_place_in_the_list_it_is_given(db):
+    """Where the database's collation is not the code points' (en_US: "budgeting" before
+    "Excel"), the cards follow the database's order, the skill list's places."""
+    require(connection.vendor == "postgresql", "the cards' query is PostgreSQL's")
+    from opportunities.search import card_rows
+
+    first, second, third = SkillFactory(name="Zoology"), SkillFactory(name="algebra"), SkillFactory(name="Botany")
+    project = ProjectFactory(skills=[first, second, third])
+    places = {first.pk: (0, "Zoology"), second.pk: (1, "algebra"), third.pk: (2, "Botany")}
+    assert card_rows([project.pk], ["pk", "title"], places) == [
+        {"pk": project.pk, "title": project.title, "skill_names": ["Zoology", "algebra", "Botany"]}
+    ]
+    del places[third.pk]  # a skill made after the list was read: left out
+    assert card_rows([project.pk], ["pk"], places)[0]["skill_names"] == ["Zoology", "algebra"]
 
 
 def test_project_page_never_shows_the_contacts_email(client, carol):

@@ -148,3 +148,24 @@ def test_mail_clients_unsubscribe_in_one_click(alice, django_capture_on_commit_c
     assert response.status_code == 200
     search.refresh_from_db()
     assert not search.active
+
+
+def test_the_save_form_carries_a_csrf_token_that_the_save_accepts_and_an_anonymous_search_sets_no_cookie(alice):
+    """The browse page is Jinja2's (portal.jinja_env.render_page): the CSRF token is made only
+    for a page that prints it."""
+    from django.conf import settings
+    from django.test import Client
+
+    anonymous = Client(enforce_csrf_checks=True)
+    response = anonymous.get("/projects/?q=data")
+    assert response.status_code == 200 and settings.CSRF_COOKIE_NAME not in response.cookies
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+
+    student = Client(enforce_csrf_checks=True)
+    student.force_login(alice)
+    assert student.post("/projects/saved/", {"query": "q=data"}).status_code == 403  # no token
+    html = student.get("/projects/?q=data").content.decode()
+    form = html[html.index('<form method="post" action="/projects/saved/"') :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    response = student.post("/projects/saved/", {"query": "q=data", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302 and SavedSearch.objects.get(user=alice).query == "q=data"
