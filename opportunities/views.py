@@ -326,7 +326,7 @@ def project_detail(request, slug):
             resources.setdefault(resource.skill_id, []).append(resource)
     for skill in missing:
         skill["resource_list"] = resources.get(skill["pk"], [])
-    return render(
+    return render_page(
         request,
         "opportunities/project_detail.html",
         {

@@ -1,17 +1,18 @@
 """The Jinja2 environment, for the few pages that print many fields on every row of a long list
-or are asked most (the applicants page's cards, the browse page): Django's template engine
-spends about 6 µs on each value it prints, Jinja2, which compiles a template to Python, a
-fraction of that. Such a page is rendered
-by ``render_page``, in ``templates/jinja2/base.html``, the Jinja2 version of Django's base.html
-(a test keeps the two the same, but for how each escapes a quote). Every other template is
-Django's. These templates call the same helpers as Django's template tags, so a badge or an
-answer looks the same in both."""
+or are asked most (the applicants page's cards, the browse page, the project page): Django's
+template engine spends about 6 µs on each value it prints, Jinja2, which compiles a template to
+Python, a fraction of that. Such a page is rendered by ``render_page``, in
+``templates/jinja2/base.html``, the Jinja2 version of Django's base.html (a test keeps the two
+the same, but for how each escapes a quote). Every other template is Django's. These templates
+call the same helpers as Django's template tags and filters, so a badge, a fee or an answer
+looks the same in both."""
 
 import jinja2
 from django.contrib.messages import get_messages
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template import engines
+from django.template.defaultfilters import date, floatformat
 from django.templatetags.static import static
 from django.test.signals import template_rendered
 from django.utils.functional import SimpleLazyObject
@@ -21,9 +22,15 @@ from jinja2.compiler import CodeGenerator
 from markupsafe import Markup, _escape_inner
 
 from applications.templatetags.application_tags import answer_blocks
-from opportunities.templatetags.opportunities_tags import filter_controls, page_url, project_cards, skill_checkboxes
+from opportunities.templatetags.opportunities_tags import (
+    filter_controls,
+    page_url,
+    plaintext,
+    project_cards,
+    skill_checkboxes,
+)
 from portal.context_processors import navigation
-from portal.links import fixed_url
+from portal.links import fixed_url, url_with
 from portal.templatetags.portal_tags import error_summary, nav_links, options, skill_badges
 
 
@@ -82,7 +89,11 @@ def environment(**kwargs):
         static=static,
         url=fixed_url,
         nav_links=nav_links,
+        # An address with an argument: url_with("applications:apply")(slug).
+        url_with=url_with,
     )
+    # Django's filters of these names, the same functions.
+    env.filters.update(date=date, floatformat=floatformat, plaintext=plaintext)
     return env
 
 

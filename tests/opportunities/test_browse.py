@@ -1,10 +1,11 @@
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -277,6 +278,27 @@ def test_project_page_shows_what_an_applicant_needs(client, carol):
         "Carol Chen",
     ]:
         assert text in html, text
+
+
+def test_project_page_formats_its_facts_and_links_to_sign_in_apply_and_manage(client, alice, carol):
+    project = ProjectFactory(
+        organization=carol.membership.organization,
+        fee=Decimal("1234.50"),
+        estimated_hours=10,
+        apply_by=date(2030, 3, 4),
+    )
+    html = client.get(f"/projects/{project.slug}/").content.decode()
+    assert '<dd>$1,234.50 <span class="muted">(about $123.45 per hour)</span></dd>' in html
+    assert '<time datetime="2030-03-04">Monday, March 4, 2030</time>' in html
+    assert f'href="{reverse("account_login")}?next=/projects/{project.slug}/">Sign in to apply</a>' in html
+    client.force_login(alice)
+    html = client.get(f"/projects/{project.slug}/").content.decode()
+    assert f'href="{reverse("applications:apply", args=[project.slug])}">Apply to this project</a>' in html
+    assert "Manage this project" not in html
+    client.force_login(carol)
+    html = client.get(f"/projects/{project.slug}/").content.decode()
+    manage = reverse("opportunities:employer-project-detail", args=[project.slug])
+    assert f'<a href="{manage}">Manage this project</a>' in html
 
 
 def test_student_sees_learning_resources_for_skills_they_lack(client, alice, python_skill, excel):
