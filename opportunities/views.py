@@ -429,7 +429,7 @@ def employer_project_list(request):
         messages.info(request, "Create your organization, or ask its owner for an invitation, to post projects.")
         return redirect("organizations:new")
     projects = Project.objects.managed_by(request.user).order_by("-created_at")
-    return render(
+    return render_page(
         request,
         "opportunities/employer_project_list.html",
         {"projects": projects, "organization": membership.organization},

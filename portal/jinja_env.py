@@ -22,6 +22,8 @@ from jinja2.compiler import CodeGenerator
 from markupsafe import Markup, _escape_inner
 
 from applications.templatetags.application_tags import answer_blocks
+from applications.templatetags.completion import student_checklists
+from applications.templatetags.engagement_tags import engagement_items, engagements_for
 from opportunities.templatetags.opportunities_tags import (
     filter_controls,
     page_url,
@@ -31,7 +33,7 @@ from opportunities.templatetags.opportunities_tags import (
 )
 from portal.context_processors import navigation
 from portal.links import fixed_url, url_with
-from portal.templatetags.portal_tags import error_summary, nav_links, options, skill_badges
+from portal.templatetags.portal_tags import error_summary, nav_links, options, skill_badges, todo_items
 
 
 def print_escaped(value):
@@ -80,6 +82,11 @@ def environment(**kwargs):
         options=options,
         skill_badges=skill_badges,
         error_summary=error_summary,
+        # The dashboards'.
+        engagement_items=engagement_items,
+        engagements_for=engagements_for,
+        student_checklists=student_checklists,
+        todo_items=todo_items,
         # The browse page's.
         filter_controls=filter_controls,
         page_url=page_url,
@@ -100,14 +107,15 @@ def environment(**kwargs):
 def render_page(request, template_name, context, *, status=200):
     """The response of a page whose template is Jinja2's and extends its ``base.html``: what
     that layout prints (the navigation for the reader, the messages, the sign-out form's CSRF
-    token) beside ``context``. The CSRF token is masked once, for the whole page, and only when
-    the page prints it (an anonymous reader's search sets no cookie): Django masks the token
-    again for each template that asks for it (90 µs each here). Django's page around Jinja2's
-    content cost a tenth of the applicants page's instructions, its template inheritance alone a
-    third of that. Django's test client is told of the render, as of a Django template's, so a
-    test reads ``response.context``."""
+    token) and the reader (``user``) beside ``context``. The CSRF token is masked once, for the
+    whole page, and only when the page prints it (an anonymous reader's search sets no cookie):
+    Django masks the token again for each template that asks for it (90 µs each here). Django's
+    page around Jinja2's content cost a tenth of the applicants page's instructions, its template
+    inheritance alone a third of that. Django's test client is told of the render, as of a Django
+    template's, so a test reads ``response.context``."""
     context = {
         "request": request,
+        "user": request.user,
         "messages": get_messages(request),
         **navigation(request),
         **context,

@@ -22,6 +22,7 @@ from . import dashboards, services
 from .access import student_required
 from .data_rights import AccountDeletionBlocked, account_delete, account_delete_blockers, account_export
 from .forms import DeleteAccountForm, NameForm, ProfileForm, TimeZoneForm
+from .jinja_env import render_page
 from .models import StudentProfile, User, WorkEligibility
 from .uploads import private_file_response
 
@@ -43,7 +44,7 @@ def dashboard(request):
         template, items = "portal/dashboard_employer.html", dashboards.employer_items(user)
     else:
         template, items = "portal/dashboard_student.html", dashboards.student_items(user)
-    return render(request, template, {"items": items})
+    return render_page(request, template, {"items": items})
 
 
 @never_cache

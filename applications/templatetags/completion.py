@@ -1,5 +1,6 @@
 """Pages of ``portal`` that show what ``applications`` knows, without ``portal`` importing it:
-the student's open checklists on the dashboard, an organization's survey averages."""
+the student's open checklists on the dashboard (a helper of its Jinja2 template), an
+organization's survey averages."""
 
 from django import template
 
@@ -11,9 +12,9 @@ from .engagement_tags import SHOWN
 register = template.Library()
 
 
-@register.inclusion_tag("completion/_dashboard_checklists.html")
 def student_checklists(user, engagements=None):
-    """The student's completed engagements whose checklist still has open items. The page's
+    """The student's completed engagements whose checklist still has open items, each as
+    {"engagement": ..., "items": [...]} (``services.checklist_items``). The page's
     list of the student's engagements (``engagements_for``), when it is all of them, tells
     whether there is any completed one to look for."""
     if (
@@ -21,7 +22,7 @@ def student_checklists(user, engagements=None):
         and len(engagements) < SHOWN
         and not any(engagement.status in Engagement.VERIFIED for engagement in engagements)
     ):
-        return {"checklists": []}
+        return []
     completions = (
         Completion.objects.filter(engagement__application__student=user, engagement__status__in=Engagement.VERIFIED)
         .select_related("engagement__project", "engagement__application__student__student_profile")
@@ -38,7 +39,7 @@ def student_checklists(user, engagements=None):
         completion = services.checklist_refresh(completion)
         if not services.checklist_is_done(completion):
             open_lists.append({"engagement": completion.engagement, "items": services.checklist_items(completion)})
-    return {"checklists": open_lists}
+    return open_lists
 
 
 @register.inclusion_tag("completion/_survey_summary.html")
