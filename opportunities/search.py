@@ -272,8 +272,10 @@ def card_rows(ids, fields, skills):
     The query gives each project's skill ids; ``skills`` names them: {id: (place, name)}, every
     skill, placed in alphabetical order as PostgreSQL sorts (the browse page keeps it). Named and
     sorted in PostgreSQL, a lookup and a sort for each card, the skills were a third of the
-    query's time. An id ``skills`` does not know, a skill made since it was read, is left out:
-    the page that read it is not kept (``listing_cache``)."""
+    query's time. An id ``skills`` does not know, a skill made since it was read, is left out
+    until the listing version moves on, which that change does once it has committed; a page
+    whose search read the newer version is computed again with the list read afresh
+    (``listing_cache``)."""
     cards = []
     for row in _cards_query(tuple(fields)).fetchall([ids]):
         card = dict(zip(fields, row[:-1], strict=True))

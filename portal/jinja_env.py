@@ -7,6 +7,8 @@ the same, but for how each escapes a quote). Every other template is Django's. T
 call the same helpers as Django's template tags and filters, so a badge, a fee or an answer
 looks the same in both."""
 
+import sys
+
 import jinja2
 from django.contrib.messages import get_messages
 from django.http import HttpResponse
@@ -14,7 +16,6 @@ from django.middleware.csrf import get_token
 from django.template import engines
 from django.template.defaultfilters import date, floatformat
 from django.templatetags.static import static
-from django.test.signals import template_rendered
 from django.utils.functional import SimpleLazyObject
 from jinja2.compiler import CodeGenerator
 
@@ -99,7 +100,8 @@ def environment(**kwargs):
         # An address with an argument: url_with("applications:apply")(slug).
         url_with=url_with,
     )
-    # Django's filters of these names, the same functions.
+    # Django's filters of these names, the same functions (``date`` for dates: unlike Django's
+    # engine, Jinja2 does not make a datetime local first).
     env.filters.update(date=date, floatformat=floatformat, plaintext=plaintext)
     return env
 
@@ -123,7 +125,10 @@ def render_page(request, template_name, context, *, status=200):
     if "csrf_token" not in context:
         context["csrf_token"] = SimpleLazyObject(lambda: get_token(request))
     template = engines["jinja2"].get_template(template_name)
-    template_rendered.send(sender=template, template=template.template, context=context)
+    # Loaded by Django's test tools only: not imported here, which would load django.test.
+    signals = sys.modules.get("django.test.signals")
+    if signals is not None:
+        signals.template_rendered.send(sender=template, template=template.template, context=context)
     return HttpResponse(template.render(context), status=status)
 
 

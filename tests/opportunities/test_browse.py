@@ -539,12 +539,13 @@ def test_the_cards_query_orders_skills_by_their_place_in_the_list_it_is_given(db
 
     first, second, third = SkillFactory(name="Zoology"), SkillFactory(name="algebra"), SkillFactory(name="Botany")
     project = ProjectFactory(skills=[first, second, third])
-    places = {first.pk: (0, "Zoology"), second.pk: (1, "algebra"), third.pk: (2, "Botany")}
+    # Places in neither the ids' order nor the code points'.
+    places = {first.pk: (2, "Zoology"), second.pk: (0, "algebra"), third.pk: (1, "Botany")}
     assert card_rows([project.pk], ["pk", "title"], places) == [
-        {"pk": project.pk, "title": project.title, "skill_names": ["Zoology", "algebra", "Botany"]}
+        {"pk": project.pk, "title": project.title, "skill_names": ["algebra", "Botany", "Zoology"]}
     ]
     del places[third.pk]  # a skill made after the list was read: left out
-    assert card_rows([project.pk], ["pk"], places)[0]["skill_names"] == ["Zoology", "algebra"]
+    assert card_rows([project.pk], ["pk"], places)[0]["skill_names"] == ["algebra", "Zoology"]
 
 
 def test_project_page_never_shows_the_contacts_email(client, carol):
