@@ -279,9 +279,15 @@ def card_rows(ids, fields, skills):
     cards = []
     for row in _cards_query(tuple(fields)).fetchall([ids]):
         card = dict(zip(fields, row[:-1], strict=True))
-        card["skill_names"] = [name for _, name in sorted(skills[pk] for pk in row[-1] if pk in skills)]
+        card["skill_names"] = skill_names(row[-1], skills)
         cards.append(card)
     return cards
+
+
+def skill_names(skill_ids, skills):
+    """The names of ``skill_ids`` in alphabetical order, from ``skills`` (see ``card_rows``),
+    leaving out an id it does not know."""
+    return [name for _, name in sorted(skills[pk] for pk in skill_ids if pk in skills)]
 
 
 @functools.cache

@@ -33,6 +33,7 @@ from .search import (
     card_rows,
     encode_filters,
     parse_params,
+    skill_names,
 )
 from .services import (
     project_cancel,
@@ -136,25 +137,14 @@ def _page_of(search, number, skills):
     if connection.vendor == "postgresql":
         cards = {row["pk"]: row for row in card_rows(ids, CARD_FIELDS, skills)}
     else:
-        # SQLite (a laptop) has no arrays: the skills in a query of their own.
-        names = _skill_names(ids)
+        # SQLite (a laptop) has no arrays: the skills' ids in a query of their own.
+        skill_ids = {}
+        links = Project.skills.through.objects.filter(project_id__in=ids).values_list("project_id", "skill_id")
+        for project_id, skill_id in links:
+            skill_ids.setdefault(project_id, []).append(skill_id)
         rows = Project.objects.filter(pk__in=ids).values(*CARD_FIELDS)
-        cards = {row["pk"]: {**row, "skill_names": names.get(row["pk"], [])} for row in rows}
+        cards = {row["pk"]: {**row, "skill_names": skill_names(skill_ids.get(row["pk"], []), skills)} for row in rows}
     return [cards[pk] for pk in ids if pk in cards], count
-
-
-def _skill_names(project_ids):
-    """The skill names of these projects, alphabetical: {project id: [names]}, in one query
-    (SQLite; PostgreSQL reads them with the cards)."""
-    names = {}
-    rows = (
-        Project.skills.through.objects.filter(project_id__in=project_ids)
-        .order_by("skill__name")
-        .values_list("project_id", "skill__name")
-    )
-    for project_id, name in rows:
-        names.setdefault(project_id, []).append(name)
-    return names
 
 
 def _results(filters, page_param, query, widen, skills):
@@ -219,7 +209,7 @@ def _browse_page(params):
     form.is_valid()
     filters = form.filters()
     query = encode_filters(filters)
-    skill_names = dict(skills)
+    names = dict(skills)
 
     def widen():
         """Links that drop one filter each, for a search that found nothing."""
@@ -228,7 +218,7 @@ def _browse_page(params):
             if name == "sort":
                 continue
             if name == "skill":
-                links += [(f"skill {skill_names.get(s, s)}", _without(filters, "skill", s)) for s in filters["skill"]]
+                links += [(f"skill {names.get(s, s)}", _without(filters, "skill", s)) for s in filters["skill"]]
             else:
                 links.append((form.fields[name].label.lower(), _without(filters, name)))
         return links
